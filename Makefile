@@ -1,0 +1,67 @@
+# Practice Hub. `make run` to serve locally, `make test` for the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: help venv setup run test test-browser lint format assets bench browser clean
+
+help:
+	@echo "make run           set up (venv, migrate, content, demo users) and serve on http://$(HOST):$(PORT)"
+	@echo "make test          run the whole test suite (needs Chromium for tests/browser)"
+	@echo "make test-browser  run only the real-browser tests"
+	@echo "make lint          ruff and djlint"
+	@echo "make assets        rebuild static/vendor from package.json (needs Node)"
+	@echo "make bench         benchmark against PostgreSQL (see docs/benchmarks.md)"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+setup: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_knowledge_bite
+	$(PY) manage.py load_checklist_templates
+	$(PY) manage.py create_demo_users
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Chromium comes from Debian's packages; install it when it is missing and we are allowed to.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests." >&2; exit 1; fi; }
+
+test: venv browser
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-browser: venv browser
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest tests/browser $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+assets:
+	npm ci
+	npm run build
+
+bench: venv
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -1,0 +1,71 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+
+CONTENT_EDITORS_GROUP = "Content editors"
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from team memberships and the editors group."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def supervised_team_ids(self) -> list[int]:
+        return list(self.memberships.filter(role=Membership.Role.SUPERVISOR).values_list("team_id", flat=True))
+
+    @property
+    def is_supervisor(self) -> bool:
+        return bool(self.supervised_team_ids)
+
+    @cached_property
+    def is_content_editor(self) -> bool:
+        return self.is_superuser or self.groups.filter(name=CONTENT_EDITORS_GROUP).exists()
+
+    @cached_property
+    def practice_team(self) -> "Team | None":
+        """The team a checklist this person starts belongs to: where they practise, else any team."""
+        memberships = sorted(
+            self.memberships.select_related("team"),
+            key=lambda m: (m.role != Membership.Role.PRACTITIONER, m.team.name),
+        )
+        return memberships[0].team if memberships else None
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True, help_text="Shown to staff, e.g. North.")
+    slug = models.SlugField(max_length=100, unique=True, help_text="Used in filters; letters, numbers and hyphens.")
+    members = models.ManyToManyField(User, through="Membership", related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in one team. One person may supervise one team and practise in another."""
+
+    class Role(models.TextChoices):
+        PRACTITIONER = "practitioner", "Practitioner (FCA)"
+        SUPERVISOR = "supervisor", "Supervisor (Practice Supervisor or Service Manager)"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+
+    class Meta:
+        ordering = ["team__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_one_per_team"),
+        ]
+        indexes = [models.Index(fields=["team", "role"], name="membership_team_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} in {self.team}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "casestudies"
+
+urlpatterns = [
+    path("", views.CaseStudyListView.as_view(), name="list"),
+]

@@ -1,0 +1,305 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.models import Team
+from casestudies.models import LearningPoint
+from guidance.models import MARKDOWN_HELP, KeyFact, PracticePoint
+
+# A case number such as ZE21P00123: letters, digits, '/' and '-', with at least one digit,
+# so that a child's or parent's name cannot be entered by mistake.
+CASE_REFERENCE_RE = r"^(?=.*\d)[A-Z0-9][A-Z0-9/-]{3,19}$"
+case_reference_validator = RegexValidator(
+    CASE_REFERENCE_RE,
+    "Enter a case number, like ZE21P00123, using letters, numbers, '/' or '-' (4 to 20 characters). Do not use names.",
+)
+
+
+class ChecklistTemplate(models.Model):
+    """One version of a reflective checklist. A version that any checklist uses is frozen."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    slug = models.SlugField(max_length=120, help_text="Shared by every version of this checklist.")
+    version = models.PositiveSmallIntegerField(default=1, help_text="Increases by one for each new version.")
+    title = models.CharField(max_length=200, help_text="As FCAs will see it.")
+    summary = models.TextField(blank=True, help_text="When to use this checklist. " + MARKDOWN_HELP)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="FCAs can start only the published version. Retired versions stay readable.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="template_unique_version"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(status="published"), name="template_one_published_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.checklists.exists()
+
+
+class Step(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(help_text="Steps run in this order, from 1.")
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    practice_points = models.ManyToManyField(
+        PracticePoint, blank=True, related_name="steps", help_text="Shown beside the questions."
+    )
+    key_facts = models.ManyToManyField(
+        KeyFact, blank=True, related_name="steps", help_text="Shown beside the questions."
+    )
+    learning_points = models.ManyToManyField(
+        LearningPoint, blank=True, related_name="steps", help_text="Case-study learning shown beside the questions."
+    )
+
+    class Meta:
+        ordering = ["template", "number"]
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="step_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        YES_NO = "yes_no", "Yes or no"
+        YES_NO_UNSURE = "yes_no_unsure", "Yes, no or not sure"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        DATE = "date", "Date"
+
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="questions")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=120, help_text="Stable name within the template, used by prompts.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Order within the step.")
+    text = models.CharField(max_length=500, help_text="The question, as the FCA reads it.")
+    help_text = models.TextField(blank=True, help_text="Hint shown under the question.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LONG_TEXT)
+    choices = models.JSONField(
+        default=list, blank=True, help_text='For choice questions: a list of {"value": "...", "label": "..."}.'
+    )
+    required = models.BooleanField(default=False, help_text="Must be answered before the checklist is submitted.")
+    max_length = models.PositiveIntegerField(default=5000, help_text="Character limit for text answers.")
+
+    class Meta:
+        ordering = ["step__number", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["template", "key"], name="question_unique_key")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Prompt(models.Model):
+    """Guidance shown on a later step when earlier answers match a condition."""
+
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="prompts")
+    key = models.SlugField(max_length=120, help_text="Stable name within the template.")
+    show_on_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="prompts")
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text=MARKDOWN_HELP)
+    key_fact = models.ForeignKey(
+        KeyFact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A figure to show with the prompt.",
+    )
+    practice_point = models.ForeignKey(
+        PracticePoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A practice point to link to.",
+    )
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="prompts",
+        help_text="The earlier question whose answer triggers this prompt.",
+    )
+    any_of = models.JSONField(default=list, help_text="Answer values that count towards the trigger.")
+    min_matches = models.PositiveSmallIntegerField(default=1, help_text="How many of those values must be chosen.")
+
+    class Meta:
+        ordering = ["template", "show_on_step__number", "id"]
+        constraints = [models.UniqueConstraint(fields=["template", "key"], name="prompt_unique_key")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChecklistQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Authorisation in one place: your own, plus your supervised teams' non-drafts."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(author=user) | (Q(team_id__in=user.supervised_team_ids) & ~Q(status=Checklist.Status.DRAFT))
+        )
+
+    def supervised_by(self, user):
+        return self.filter(team_id__in=user.supervised_team_ids).exclude(status=Checklist.Status.DRAFT)
+
+    def awaiting_review(self):
+        return self.filter(status=Checklist.Status.SUBMITTED)
+
+
+class Checklist(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned for more reflection"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    # The only legal moves; services refuse anything else.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.RETURNED, Status.SIGNED_OFF},
+        Status.RETURNED: {Status.SUBMITTED},
+        Status.SIGNED_OFF: set(),
+    }
+    EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="checklists")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checklists")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checklists",
+        help_text="The author's team when the checklist was started.",
+    )
+    case_reference = models.CharField(max_length=20, validators=[case_reference_validator])
+    title = models.CharField(max_length=120, help_text="A short description. Do not use names.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    discussed_on = models.DateField(null=True, blank=True, help_text="When it was discussed in supervision.")
+
+    objects = ChecklistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["author", "-updated_at"], name="checklist_author_recent"),
+            models.Index(fields=["author", "status", "-updated_at"], name="checklist_author_status"),
+            models.Index(fields=["author", "case_reference"], name="checklist_author_case"),
+            models.Index(fields=["team", "status", "submitted_at"], name="checklist_team_queue"),
+            models.Index(fields=["status", "signed_off_at"], name="checklist_retention"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_reference} – {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("checklists:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+
+class Answer(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # Text as typed; a date as YYYY-MM-DD; multiple choices as values joined by newlines.
+    value = models.TextField(blank=True)
+    # Every save increments this. A save based on an older revision is refused as a conflict.
+    revision = models.PositiveIntegerField(default=0)
+    # The value when the checklist was last returned, so the supervisor can see what changed.
+    returned_value = models.TextField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["question__step__number", "question__order"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "question"], name="answer_one_per_question")]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question.key} (revision {self.revision})"
+
+    @property
+    def selected(self) -> list[str]:
+        return [v for v in self.value.split("\n") if v]
+
+
+class Comment(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="comments")
+    step = models.ForeignKey(
+        Step,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        help_text="The step this comment is about; blank for the whole checklist.",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["checklist", "created_at"], name="comment_checklist")]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.created_at:%d %b %Y}"
+
+
+class Event(models.Model):
+    """The timeline: what happened to a checklist, by whom and when. Never holds answers."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Started"
+        SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Returned for more reflection"
+        COMMENTED = "commented", "Commented"
+        SIGNED_OFF = "signed_off", "Signed off"
+        DISCUSSED = "discussed", "Discussed in supervision"
+        EXPORTED = "exported", "Downloaded as PDF"
+        VIEWED = "viewed", "Viewed"
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    detail = models.CharField(max_length=200, blank=True, help_text="A short note, never answer text.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["checklist", "created_at"], name="event_checklist")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor} at {self.created_at:%d %b %Y %H:%M}"

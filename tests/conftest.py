@@ -1,0 +1,84 @@
+"""Personas for the whole suite, after the people in DESIGN.md.
+
+fca and other_fca practise in North; supervisor supervises North. stranger_fca practises in
+South, supervised by other_supervisor. editor curates content; superuser can do anything.
+"""
+
+import pytest
+
+from accounts.models import CONTENT_EDITORS_GROUP, Membership
+from accounts.roles import ensure_content_editors_group
+from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def north(db):
+    return TeamFactory(name="North", slug="north")
+
+
+@pytest.fixture
+def south(db):
+    return TeamFactory(name="South", slug="south")
+
+
+def _member(username, team, role):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, team=team, role=role)
+    return user
+
+
+@pytest.fixture
+def fca(north):
+    return _member("fca", north, Membership.Role.PRACTITIONER)
+
+
+@pytest.fixture
+def other_fca(north):
+    return _member("fca2", north, Membership.Role.PRACTITIONER)
+
+
+@pytest.fixture
+def stranger_fca(south):
+    return _member("fca3", south, Membership.Role.PRACTITIONER)
+
+
+@pytest.fixture
+def supervisor(north):
+    return _member("supervisor", north, Membership.Role.SUPERVISOR)
+
+
+@pytest.fixture
+def other_supervisor(south):
+    return _member("supervisor2", south, Membership.Role.SUPERVISOR)
+
+
+@pytest.fixture
+def editor(db):
+    user = UserFactory(username="editor", is_staff=True)
+    group = ensure_content_editors_group()
+    assert group.name == CONTENT_EDITORS_GROUP
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a client signed in as the given user (or anonymous for None)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
