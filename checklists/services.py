@@ -1,0 +1,278 @@
+"""Multi-step writes and workflow transitions for checklists.
+
+Every function takes keyword-only, typed arguments and runs in one transaction. Views call
+these and never change a checklist's status themselves, so the legal moves live here alone:
+draft → submitted → returned → submitted → signed off.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import notifications
+from .models import Answer, Checklist, ChecklistTemplate, Comment, Event, Question, Step
+
+YES_NO = {"yes", "no"}
+YES_NO_UNSURE = {"yes", "no", "not-sure"}
+MAX_COMMENT_LENGTH = 5000
+
+
+class ChecklistError(Exception):
+    """A refused action. The message is safe to show to the person who asked."""
+
+
+class TransitionNotAllowed(ChecklistError):
+    pass
+
+
+class ChecklistLocked(ChecklistError):
+    pass
+
+
+class InvalidAnswer(ChecklistError):
+    pass
+
+
+class StaleRevision(ChecklistError):
+    """The answer changed since the page was loaded; nothing was overwritten."""
+
+    def __init__(self, answer: Answer):
+        super().__init__("This answer was changed somewhere else, so your text was not saved over it.")
+        self.answer = answer
+
+
+class IncompleteChecklist(ChecklistError):
+    def __init__(self, missing: list[Question]):
+        super().__init__("Answer the required questions before you submit.")
+        self.missing = missing
+
+
+def record_event(*, checklist: Checklist, kind: str, actor: User, detail: str = "") -> Event:
+    return Event.objects.create(checklist=checklist, kind=kind, actor=actor, detail=detail[:200])
+
+
+def _lock(checklist: Checklist) -> Checklist:
+    """Re-read the checklist under a row lock so two transitions cannot race."""
+    return Checklist.objects.select_for_update().get(pk=checklist.pk)
+
+
+def _move(checklist: Checklist, to: str) -> None:
+    if not checklist.can_move_to(to):
+        raise TransitionNotAllowed(
+            f"A checklist that is {checklist.get_status_display().lower()} cannot be "
+            f"{Checklist.Status(to).label.lower()}."
+        )
+    checklist.status = to
+
+
+@transaction.atomic
+def start_checklist(*, template: ChecklistTemplate, author: User, case_reference: str, title: str) -> Checklist:
+    if template.status != ChecklistTemplate.Status.PUBLISHED:
+        raise ChecklistError("That checklist is not available to start.")
+    checklist = Checklist(
+        template=template,
+        author=author,
+        team=author.practice_team,
+        case_reference=case_reference.strip().upper(),
+        title=title.strip(),
+    )
+    checklist.full_clean()
+    checklist.save()
+    record_event(checklist=checklist, kind=Event.Kind.CREATED, actor=author)
+    return checklist
+
+
+def normalise_answer(question: Question, value: str | list[str]) -> str:
+    """Check a raw value against the question's kind and return what is stored."""
+    kind = Question.Kind
+    if question.kind == kind.MULTIPLE_CHOICE:
+        values = value if isinstance(value, list) else [v for v in str(value).split("\n") if v]
+        allowed = {choice["value"] for choice in question.choices}
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise InvalidAnswer("Choose from the options given.")
+        # Keep the template's order so that answers compare and display consistently.
+        return "\n".join(choice["value"] for choice in question.choices if choice["value"] in values)
+    if isinstance(value, list):
+        raise InvalidAnswer("Give one answer to this question.")
+    value = value.replace("\r\n", "\n")
+    if value.strip() == "":
+        return ""
+    if question.kind in (kind.SHORT_TEXT, kind.LONG_TEXT):
+        if len(value) > question.max_length:
+            raise InvalidAnswer(
+                f"Your answer is {len(value):,} characters. It must be {question.max_length:,} characters or fewer."
+            )
+        return value
+    if question.kind == kind.YES_NO and value not in YES_NO:
+        raise InvalidAnswer("Choose yes or no.")
+    if question.kind == kind.YES_NO_UNSURE and value not in YES_NO_UNSURE:
+        raise InvalidAnswer("Choose yes, no or not sure.")
+    if question.kind == kind.SINGLE_CHOICE and value not in {choice["value"] for choice in question.choices}:
+        raise InvalidAnswer("Choose one of the options given.")
+    if question.kind == kind.DATE:
+        try:
+            return datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise InvalidAnswer("Enter a real date, for example 27 3 2026.") from None
+    return value
+
+
+@transaction.atomic
+def save_answer(
+    *, checklist: Checklist, question: Question, value: str | list[str], base_revision: int, by: User
+) -> Answer:
+    """Save one answer if it is based on the latest revision; otherwise refuse, overwriting nothing."""
+    if checklist.author_id != by.pk:
+        raise ChecklistLocked("Only the author can change the answers.")
+    if not checklist.is_editable:
+        raise ChecklistLocked("This checklist has been submitted, so its answers can no longer be changed.")
+    if question.template_id != checklist.template_id:
+        raise InvalidAnswer("That question is not part of this checklist.")
+    stored = normalise_answer(question, value)
+    try:
+        with transaction.atomic():
+            answer, created = Answer.objects.get_or_create(checklist=checklist, question=question)
+    except IntegrityError:
+        answer, created = Answer.objects.get(checklist=checklist, question=question), False
+    if answer.revision != base_revision:
+        raise StaleRevision(answer)
+    if not created and answer.value == stored:
+        return answer
+    # Compare-and-swap on the revision: a concurrent save that got here first wins, and this one is refused.
+    updated = Answer.objects.filter(pk=answer.pk, revision=base_revision).update(
+        value=stored, revision=F("revision") + 1, updated_at=timezone.now()
+    )
+    answer.refresh_from_db()
+    if not updated:
+        raise StaleRevision(answer)
+    Checklist.objects.filter(pk=checklist.pk).update(updated_at=timezone.now())
+    return answer
+
+
+def missing_required(checklist: Checklist) -> list[Question]:
+    answered = set(checklist.answers.exclude(value="").values_list("question_id", flat=True))
+    questions = checklist.template.questions.filter(required=True).select_related("step")
+    return [question for question in questions if question.pk not in answered]
+
+
+@transaction.atomic
+def submit(*, checklist: Checklist, by: User) -> Checklist:
+    checklist = _lock(checklist)
+    if checklist.author_id != by.pk:
+        raise TransitionNotAllowed("Only the author can submit a checklist.")
+    resubmission = checklist.status == Checklist.Status.RETURNED
+    _move(checklist, Checklist.Status.SUBMITTED)
+    missing = missing_required(checklist)
+    if missing:
+        raise IncompleteChecklist(missing)
+    checklist.submitted_at = timezone.now()
+    checklist.save(update_fields=["status", "submitted_at", "updated_at"])
+    record_event(checklist=checklist, kind=Event.Kind.SUBMITTED, actor=by, detail="Resubmitted" if resubmission else "")
+    notifications.checklist_submitted(checklist)
+    return checklist
+
+
+def _check_reviewer(checklist: Checklist, by: User) -> None:
+    if checklist.author_id == by.pk:
+        raise TransitionNotAllowed("You cannot review your own checklist.")
+    if not (by.is_superuser or checklist.team_id in by.supervised_team_ids):
+        raise TransitionNotAllowed("Only a supervisor of this team can review this checklist.")
+
+
+def _clean_comment(body: str, *, required: bool) -> str:
+    body = (body or "").strip()
+    if required and not body:
+        raise ChecklistError("Enter a comment to explain what needs more reflection.")
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise ChecklistError(f"Comments must be {MAX_COMMENT_LENGTH:,} characters or fewer.")
+    return body
+
+
+def _check_step(checklist: Checklist, step: Step | None) -> None:
+    if step is not None and step.template_id != checklist.template_id:
+        raise ChecklistError("That step is not part of this checklist.")
+
+
+@transaction.atomic
+def add_comment(*, checklist: Checklist, by: User, body: str, step: Step | None = None) -> Comment:
+    checklist = _lock(checklist)
+    _check_reviewer(checklist, by)
+    if checklist.status == Checklist.Status.DRAFT:
+        raise TransitionNotAllowed("Drafts cannot be commented on.")
+    _check_step(checklist, step)
+    comment = Comment.objects.create(
+        checklist=checklist, step=step, author=by, body=_clean_comment(body, required=True)
+    )
+    record_event(
+        checklist=checklist, kind=Event.Kind.COMMENTED, actor=by, detail=f"On step {step.number}" if step else ""
+    )
+    return comment
+
+
+@transaction.atomic
+def return_for_reflection(*, checklist: Checklist, by: User, comment: str, step: Step | None = None) -> Checklist:
+    checklist = _lock(checklist)
+    _check_reviewer(checklist, by)
+    body = _clean_comment(comment, required=True)
+    _check_step(checklist, step)
+    _move(checklist, Checklist.Status.RETURNED)
+    Comment.objects.create(checklist=checklist, step=step, author=by, body=body)
+    checklist.returned_at = timezone.now()
+    checklist.save(update_fields=["status", "returned_at", "updated_at"])
+    # Remember what each answer said, so the next review can show what changed.
+    checklist.answers.update(returned_value=F("value"))
+    record_event(checklist=checklist, kind=Event.Kind.RETURNED, actor=by)
+    notifications.checklist_returned(checklist)
+    return checklist
+
+
+@transaction.atomic
+def sign_off(*, checklist: Checklist, by: User, comment: str = "") -> Checklist:
+    checklist = _lock(checklist)
+    _check_reviewer(checklist, by)
+    body = _clean_comment(comment, required=False)
+    _move(checklist, Checklist.Status.SIGNED_OFF)
+    if body:
+        Comment.objects.create(checklist=checklist, author=by, body=body)
+    checklist.signed_off_at = timezone.now()
+    checklist.save(update_fields=["status", "signed_off_at", "updated_at"])
+    record_event(checklist=checklist, kind=Event.Kind.SIGNED_OFF, actor=by)
+    notifications.checklist_signed_off(checklist)
+    return checklist
+
+
+@transaction.atomic
+def record_discussion(*, checklist: Checklist, by: User, on: datetime.date) -> Checklist:
+    checklist = _lock(checklist)
+    _check_reviewer(checklist, by)
+    if checklist.status == Checklist.Status.DRAFT:
+        raise TransitionNotAllowed("Drafts are not discussed in supervision.")
+    if on > timezone.localdate():
+        raise ChecklistError("The date of the discussion must be today or in the past.")
+    checklist.discussed_on = on
+    checklist.save(update_fields=["discussed_on", "updated_at"])
+    record_event(checklist=checklist, kind=Event.Kind.DISCUSSED, actor=by, detail=f"On {on:%d %B %Y}")
+    return checklist
+
+
+@transaction.atomic
+def delete_draft(*, checklist: Checklist, by: User) -> None:
+    checklist = _lock(checklist)
+    if checklist.author_id != by.pk or checklist.status != Checklist.Status.DRAFT:
+        raise TransitionNotAllowed("Only the author can delete a checklist, and only while it is a draft.")
+    checklist.delete()
+
+
+def record_view(*, checklist: Checklist, by: User) -> None:
+    """Audit every look at a checklist by someone other than its author."""
+    if checklist.author_id != by.pk:
+        record_event(checklist=checklist, kind=Event.Kind.VIEWED, actor=by)
+
+
+def record_export(*, checklist: Checklist, by: User) -> None:
+    record_event(checklist=checklist, kind=Event.Kind.EXPORTED, actor=by)
