@@ -17,7 +17,7 @@ from . import notifications
 from .models import Answer, Checklist, ChecklistTemplate, Comment, Event, Question, Step
 
 YES_NO = {"yes", "no"}
-YES_NO_UNSURE = {"yes", "no", "not-sure"}
+YES_NO_UNSURE = {"yes", "no", "unsure"}
 MAX_COMMENT_LENGTH = 5000
 
 
