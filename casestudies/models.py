@@ -2,14 +2,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
-from guidance.models import MARKDOWN_HELP, KnowledgeBite, Theme
+from guidance.models import MARKDOWN_HELP, BiteContentQuerySet, KnowledgeBite, Theme
 
 
-class CaseStudyQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Case studies follow their bite: drafts are for editors only."""
-        bites = KnowledgeBite.objects.visible_to(user)
-        return self.filter(knowledge_bite__in=bites)
+class CaseStudyQuerySet(BiteContentQuerySet):
+    """Case studies follow their bite: drafts are for editors only."""
+
+
+class LearningPointQuerySet(BiteContentQuerySet):
+    bite_path = "case_study__knowledge_bite"
 
 
 class CaseStudy(models.Model):
@@ -60,6 +61,10 @@ class LearningPoint(models.Model):
         related_name="learning_points",
         help_text="The learning theme this point relates to, if any.",
     )
+    # Filled and GIN-indexed by a PostgreSQL trigger (see migrations); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = LearningPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["case_study", "order", "id"]

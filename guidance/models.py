@@ -16,6 +16,31 @@ class KnowledgeBiteQuerySet(models.QuerySet):
         return self.published()
 
 
+class BiteContentQuerySet(models.QuerySet):
+    """Content that belongs to a bite is visible exactly when its bite is."""
+
+    bite_path = "knowledge_bite"
+
+    def visible_to(self, user):
+        if getattr(user, "is_content_editor", False):
+            return self
+        return self.filter(**{f"{self.bite_path}__status": KnowledgeBite.Status.PUBLISHED})
+
+
+class PracticePointQuerySet(BiteContentQuerySet):
+    bite_path = "theme__knowledge_bite"
+
+
+class ResourceQuerySet(BiteContentQuerySet):
+    def visible_to(self, user):
+        """A resource that no bite recommends is shown to everyone; otherwise it follows its bite."""
+        if getattr(user, "is_content_editor", False):
+            return self
+        return self.filter(
+            models.Q(knowledge_bite__isnull=True) | models.Q(knowledge_bite__status=KnowledgeBite.Status.PUBLISHED)
+        )
+
+
 class KnowledgeBite(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -63,6 +88,8 @@ class Section(models.Model):
     # Filled and GIN-indexed by a PostgreSQL trigger (see migrations); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    objects = BiteContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["knowledge_bite", "order"]
         constraints = [models.UniqueConstraint(fields=["knowledge_bite", "slug"], name="section_unique_slug")]
@@ -85,6 +112,8 @@ class Theme(models.Model):
     # Filled and GIN-indexed by a PostgreSQL trigger (see migrations); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    objects = BiteContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["knowledge_bite", "number"]
         constraints = [models.UniqueConstraint(fields=["knowledge_bite", "number"], name="theme_unique_number")]
@@ -104,6 +133,8 @@ class PracticePoint(models.Model):
     body = models.TextField(help_text=MARKDOWN_HELP)
     # Filled and GIN-indexed by a PostgreSQL trigger (see migrations); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PracticePointQuerySet.as_manager()
 
     class Meta:
         ordering = ["theme", "order", "id"]
@@ -145,6 +176,8 @@ class KeyFact(models.Model):
     note = models.TextField(blank=True, help_text="Context: the population or denominator the figure is about.")
     # Filled and GIN-indexed by a PostgreSQL trigger (see migrations); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = BiteContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["knowledge_bite", "group", "order", "id"]
@@ -201,6 +234,8 @@ class Resource(models.Model):
     # Filled and GIN-indexed by a PostgreSQL trigger (see migrations); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    objects = ResourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "title"]
         indexes = [
@@ -211,11 +246,8 @@ class Resource(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("guidance:resources") + f"#resource-{self.slug}"
+        return reverse("guidance:resource", kwargs={"slug": self.slug})
 
     @property
     def is_link(self) -> bool:
         return bool(self.url) and self.availability == self.Availability.AVAILABLE
-
-
-SEARCHABLE_MODELS = (Section, Theme, PracticePoint, KeyFact, Resource)
