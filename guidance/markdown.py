@@ -1,5 +1,7 @@
 """Render editors' Markdown to HTML that can never carry script."""
 
+import re
+
 import markdown as md
 import nh3
 
@@ -34,3 +36,11 @@ def render_markdown(text: str) -> str:
     for plain, styled in CLASSES.items():
         clean = clean.replace(plain, styled)
     return clean
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!>])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown will show as written, e.g. a file name with underscores."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")

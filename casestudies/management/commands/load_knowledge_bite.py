@@ -1,0 +1,76 @@
+"""Load Knowledge Bites (with their case studies) from the data files in guidance/data/.
+
+It lives in casestudies, not guidance, because it loads both apps and apps only import
+downwards (casestudies -> guidance).
+"""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+
+from casestudies.loader import load_case_studies, validate_case_studies
+from guidance.loader import ContentError, Tally, check_mapping, load_bite, validate_bite
+
+DATA_DIR = Path(settings.BASE_DIR) / "guidance" / "data"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Knowledge Bite data files (guidance/data/*.yaml): the bite, its sections, themes, practice "
+        "points, key facts, resources and case studies. Idempotent: rows are matched by slug or key; existing "
+        "rows are left as editors left them unless --update is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Overwrite existing rows with the file's content (editors' changes to them are lost).",
+        )
+        parser.add_argument(
+            "--file",
+            dest="path",
+            help="Load this data file only (default: every .yaml file in guidance/data/).",
+        )
+
+    def handle(self, *args, update: bool = False, path: str | None = None, **options):
+        paths = [Path(path)] if path else sorted(DATA_DIR.glob("*.yaml"))
+        if not paths:
+            raise CommandError(f"There are no data files in {DATA_DIR}.")
+        documents = [(p, self.read(p)) for p in paths]
+        tally = Tally()
+        try:
+            with transaction.atomic():
+                for bite, case_studies in (document for _, document in documents):
+                    loaded = load_bite(bite, update=update, tally=tally)
+                    load_case_studies(case_studies, bite=loaded.bite, themes=loaded.themes, update=update, tally=tally)
+        except DatabaseError as error:
+            raise CommandError(f"Nothing was loaded: the database refused a row ({error}).") from error
+        names = ", ".join(str(p) for p, _ in documents)
+        self.stdout.write(f"Loaded {names}{' (--update)' if update else ''}:")
+        for line in tally.lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write(self.style.SUCCESS("Done."))
+
+    def read(self, path: Path) -> tuple[dict, list[dict]]:
+        """Parse and check one file completely before anything is written."""
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path} is not UTF-8 text: {error}.") from error
+        except yaml.YAMLError as error:
+            raise CommandError(f"{path} is not valid YAML: {error}") from error
+        try:
+            raw = check_mapping(raw, "the file", required={"knowledge_bite"}, optional={"case_studies"})
+            bite = validate_bite(raw["knowledge_bite"])
+            case_studies = validate_case_studies(
+                raw.get("case_studies"), known_themes={theme["number"] for theme in bite["themes"]}
+            )
+        except ContentError as error:
+            raise CommandError(f"{path}: {error}") from error
+        return bite, case_studies
