@@ -1,6 +1,8 @@
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,11 @@ CASE_REFERENCE_RE = r"^(?=.*\d)[A-Z0-9][A-Z0-9/-]{3,19}$"
 case_reference_validator = RegexValidator(
     CASE_REFERENCE_RE,
     "Enter a case number, like ZE21P00123, using letters, numbers, '/' or '-' (4 to 20 characters). Do not use names.",
+)
+
+FROZEN_MESSAGE = (
+    "This version is in use by checklists, so its wording cannot change. "
+    "Use “Create the next version” and edit the new draft instead."
 )
 
 
@@ -52,9 +59,26 @@ class ChecklistTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
 
+    # What an FCA's answers depend on; frozen once any checklist uses this version.
+    CONTENT_FIELDS = ("slug", "version", "title", "summary")
+
     @property
     def is_frozen(self) -> bool:
-        return self.checklists.exists()
+        return self.pk is not None and self.checklists.exists()
+
+    def check_not_frozen(self) -> None:
+        """The model-level guard that admin, the loader and the step/question/prompt models share."""
+        if self.is_frozen:
+            raise ValidationError(FROZEN_MESSAGE, code="frozen")
+
+    def clean(self) -> None:
+        if self.is_frozen:
+            stored = ChecklistTemplate.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
+            if stored and any(stored[field] != getattr(self, field) for field in self.CONTENT_FIELDS):
+                raise ValidationError(FROZEN_MESSAGE, code="frozen")
+
+    def get_start_url(self) -> str:
+        return reverse("checklists:details", kwargs={"slug": self.slug})
 
 
 class Step(models.Model):
@@ -78,6 +102,10 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def clean(self) -> None:
+        if self.template_id:
+            self.template.check_not_frozen()
 
 
 class Question(models.Model):
@@ -103,12 +131,65 @@ class Question(models.Model):
     required = models.BooleanField(default=False, help_text="Must be answered before the checklist is submitted.")
     max_length = models.PositiveIntegerField(default=5000, help_text="Character limit for text answers.")
 
+    CHOICE_KINDS = {Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE}
+    TEXT_KINDS = {Kind.SHORT_TEXT, Kind.LONG_TEXT}
+    FIXED_OPTIONS = {
+        Kind.YES_NO: [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+        Kind.YES_NO_UNSURE: [
+            {"value": "yes", "label": "Yes"},
+            {"value": "no", "label": "No"},
+            {"value": "unsure", "label": "Not sure"},
+        ],
+    }
+
     class Meta:
         ordering = ["step__number", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["template", "key"], name="question_unique_key")]
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        if self.template_id:
+            self.template.check_not_frozen()
+        if self.step_id and self.template_id and self.step.template_id != self.template_id:
+            raise ValidationError({"step": "Choose a step of the same checklist template."})
+        if self.kind in self.CHOICE_KINDS:
+            values = [choice.get("value") for choice in self.choices if isinstance(choice, dict)]
+            well_formed = (
+                isinstance(self.choices, list)
+                and len(values) == len(self.choices)
+                and all(isinstance(c.get("value"), str) and c["value"] and c.get("label") for c in self.choices)
+            )
+            if not self.choices or not well_formed:
+                raise ValidationError({"choices": 'Give the options as a list of {"value": "...", "label": "..."}.'})
+            if len(set(values)) != len(values):
+                raise ValidationError({"choices": "Each option needs a different value."})
+        elif self.choices:
+            raise ValidationError({"choices": "Only single and multiple choice questions have options."})
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind in self.TEXT_KINDS
+
+    @property
+    def options(self) -> list[dict]:
+        """The radio or checkbox options, as {"value", "label"}; empty for text and date questions."""
+        return self.FIXED_OPTIONS.get(self.kind, self.choices if self.kind in self.CHOICE_KINDS else [])
+
+    def labels_for(self, value: str) -> list[str]:
+        """The stored value as people read it: option labels, a written-out date, or the text itself."""
+        if not value:
+            return []
+        if self.kind == self.Kind.DATE:
+            try:
+                return [f"{datetime.date.fromisoformat(value):%-d %B %Y}"]
+            except ValueError:
+                return [value]
+        if self.options:
+            labels = {option["value"]: option["label"] for option in self.options}
+            return [labels.get(item, item) for item in value.split("\n") if item]
+        return [value]
 
 
 class Prompt(models.Model):
@@ -150,6 +231,37 @@ class Prompt(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.template_id:
+            self.template.check_not_frozen()
+        errors = {}
+        if self.show_on_step_id and self.template_id and self.show_on_step.template_id != self.template_id:
+            errors["show_on_step"] = "Choose a step of the same checklist template."
+        if self.question_id and self.template_id and self.question.template_id != self.template_id:
+            errors["question"] = "Choose a question of the same checklist template."
+        elif self.question_id and self.show_on_step_id and self.question.step.number > self.show_on_step.number:
+            errors["show_on_step"] = "Show the prompt on the question's step or a later one."
+        if not isinstance(self.any_of, list) or not self.any_of or not all(isinstance(v, str) for v in self.any_of):
+            errors["any_of"] = 'Give the answer values as a list, for example ["yes"].'
+        elif self.question_id and self.question.options:
+            allowed = {option["value"] for option in self.question.options}
+            unknown = [value for value in self.any_of if value not in allowed]
+            if unknown:
+                errors["any_of"] = f"These are not answers to that question: {', '.join(unknown)}."
+        if isinstance(self.any_of, list) and not 1 <= self.min_matches <= max(len(self.any_of), 1):
+            errors["min_matches"] = "Must be at least 1 and no more than the number of answer values."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_triggered_by(self, value: str) -> bool:
+        """Whether a stored answer to `question` sets this prompt off."""
+        if not value:
+            return False
+        if self.question.kind == Question.Kind.MULTIPLE_CHOICE:
+            chosen = {item for item in value.split("\n") if item}
+            return len(chosen.intersection(self.any_of)) >= max(self.min_matches, 1)
+        return value in self.any_of
 
 
 class ChecklistQuerySet(models.QuerySet):
@@ -224,6 +336,9 @@ class Checklist(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("checklists:detail", kwargs={"pk": self.pk})
+
+    def get_step_url(self, number: int) -> str:
+        return reverse("checklists:step", kwargs={"pk": self.pk, "number": number})
 
     @property
     def is_editable(self) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import notifications
-from .models import Answer, Checklist, ChecklistTemplate, Comment, Event, Question, Step
+from .models import Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
 
 YES_NO = {"yes", "no"}
 YES_NO_UNSURE = {"yes", "no", "unsure"}
@@ -27,6 +27,10 @@ class ChecklistError(Exception):
 
 class TransitionNotAllowed(ChecklistError):
     pass
+
+
+class NotAReviewer(TransitionNotAllowed):
+    """The person may not review this checklist at all: its author, or not a supervisor of its team."""
 
 
 class ChecklistLocked(ChecklistError):
@@ -139,10 +143,11 @@ def save_answer(
             answer, created = Answer.objects.get_or_create(checklist=checklist, question=question)
     except IntegrityError:
         answer, created = Answer.objects.get(checklist=checklist, question=question), False
+    if not created and answer.value == stored:
+        # Already saved, perhaps from another tab: nothing to overwrite, so no conflict.
+        return answer
     if answer.revision != base_revision:
         raise StaleRevision(answer)
-    if not created and answer.value == stored:
-        return answer
     # Compare-and-swap on the revision: a concurrent save that got here first wins, and this one is refused.
     updated = Answer.objects.filter(pk=answer.pk, revision=base_revision).update(
         value=stored, revision=F("revision") + 1, updated_at=timezone.now()
@@ -179,9 +184,11 @@ def submit(*, checklist: Checklist, by: User) -> Checklist:
 
 def _check_reviewer(checklist: Checklist, by: User) -> None:
     if checklist.author_id == by.pk:
-        raise TransitionNotAllowed("You cannot review your own checklist.")
-    if not (by.is_superuser or checklist.team_id in by.supervised_team_ids):
-        raise TransitionNotAllowed("Only a supervisor of this team can review this checklist.")
+        raise NotAReviewer("You cannot review your own checklist.")
+    if not (by.is_superuser or (checklist.team_id is not None and checklist.team_id in by.supervised_team_ids)):
+        raise NotAReviewer("Only a supervisor of this team can review this checklist.")
+    if checklist.status == Checklist.Status.DRAFT:
+        raise NotAReviewer("Drafts are private to their author.")
 
 
 def _clean_comment(body: str, *, required: bool) -> str:
@@ -202,8 +209,8 @@ def _check_step(checklist: Checklist, step: Step | None) -> None:
 def add_comment(*, checklist: Checklist, by: User, body: str, step: Step | None = None) -> Comment:
     checklist = _lock(checklist)
     _check_reviewer(checklist, by)
-    if checklist.status == Checklist.Status.DRAFT:
-        raise TransitionNotAllowed("Drafts cannot be commented on.")
+    if checklist.status == Checklist.Status.SIGNED_OFF:
+        raise TransitionNotAllowed("This checklist has been signed off, so it can no longer be commented on.")
     _check_step(checklist, step)
     comment = Comment.objects.create(
         checklist=checklist, step=step, author=by, body=_clean_comment(body, required=True)
@@ -218,9 +225,10 @@ def add_comment(*, checklist: Checklist, by: User, body: str, step: Step | None 
 def return_for_reflection(*, checklist: Checklist, by: User, comment: str, step: Step | None = None) -> Checklist:
     checklist = _lock(checklist)
     _check_reviewer(checklist, by)
-    body = _clean_comment(comment, required=True)
-    _check_step(checklist, step)
+    # The state is checked first, so a stale page gets "already signed off" rather than a form error.
     _move(checklist, Checklist.Status.RETURNED)
+    _check_step(checklist, step)
+    body = _clean_comment(comment, required=True)
     Comment.objects.create(checklist=checklist, step=step, author=by, body=body)
     checklist.returned_at = timezone.now()
     checklist.save(update_fields=["status", "returned_at", "updated_at"])
@@ -235,8 +243,8 @@ def return_for_reflection(*, checklist: Checklist, by: User, comment: str, step:
 def sign_off(*, checklist: Checklist, by: User, comment: str = "") -> Checklist:
     checklist = _lock(checklist)
     _check_reviewer(checklist, by)
-    body = _clean_comment(comment, required=False)
     _move(checklist, Checklist.Status.SIGNED_OFF)
+    body = _clean_comment(comment, required=False)
     if body:
         Comment.objects.create(checklist=checklist, author=by, body=body)
     checklist.signed_off_at = timezone.now()
@@ -250,8 +258,6 @@ def sign_off(*, checklist: Checklist, by: User, comment: str = "") -> Checklist:
 def record_discussion(*, checklist: Checklist, by: User, on: datetime.date) -> Checklist:
     checklist = _lock(checklist)
     _check_reviewer(checklist, by)
-    if checklist.status == Checklist.Status.DRAFT:
-        raise TransitionNotAllowed("Drafts are not discussed in supervision.")
     if on > timezone.localdate():
         raise ChecklistError("The date of the discussion must be today or in the past.")
     checklist.discussed_on = on
@@ -268,11 +274,87 @@ def delete_draft(*, checklist: Checklist, by: User) -> None:
     checklist.delete()
 
 
-def record_view(*, checklist: Checklist, by: User) -> None:
+def record_view(*, checklist: Checklist, by: User, detail: str = "") -> None:
     """Audit every look at a checklist by someone other than its author."""
     if checklist.author_id != by.pk:
-        record_event(checklist=checklist, kind=Event.Kind.VIEWED, actor=by)
+        record_event(checklist=checklist, kind=Event.Kind.VIEWED, actor=by, detail=detail)
 
 
 def record_export(*, checklist: Checklist, by: User) -> None:
+    """Audit every download. The author's own downloads go on the timeline too."""
     record_event(checklist=checklist, kind=Event.Kind.EXPORTED, actor=by)
+
+
+@transaction.atomic
+def create_next_version(*, template: ChecklistTemplate) -> ChecklistTemplate:
+    """Copy a template version, with its steps, questions, prompts and guidance links, as the next draft."""
+    latest = ChecklistTemplate.objects.filter(slug=template.slug).order_by("-version").first()
+    copy = ChecklistTemplate.objects.create(
+        slug=template.slug,
+        version=latest.version + 1,
+        title=template.title,
+        summary=template.summary,
+        status=ChecklistTemplate.Status.DRAFT,
+    )
+    steps, questions = {}, {}
+    for step in template.steps.prefetch_related("practice_points", "key_facts", "learning_points"):
+        new_step = Step.objects.create(template=copy, number=step.number, title=step.title, intro=step.intro)
+        new_step.practice_points.set(step.practice_points.all())
+        new_step.key_facts.set(step.key_facts.all())
+        new_step.learning_points.set(step.learning_points.all())
+        steps[step.pk] = new_step
+    for question in template.questions.all():
+        questions[question.pk] = Question.objects.create(
+            template=copy,
+            step=steps[question.step_id],
+            key=question.key,
+            order=question.order,
+            text=question.text,
+            help_text=question.help_text,
+            kind=question.kind,
+            choices=question.choices,
+            required=question.required,
+            max_length=question.max_length,
+        )
+    Prompt.objects.bulk_create(
+        Prompt(
+            template=copy,
+            key=prompt.key,
+            show_on_step=steps[prompt.show_on_step_id],
+            title=prompt.title,
+            body=prompt.body,
+            key_fact_id=prompt.key_fact_id,
+            practice_point_id=prompt.practice_point_id,
+            question=questions[prompt.question_id],
+            any_of=prompt.any_of,
+            min_matches=prompt.min_matches,
+        )
+        for prompt in template.prompts.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def publish_template(*, template: ChecklistTemplate) -> ChecklistTemplate | None:
+    """Publish one version and retire the one it replaces, together. Returns the retired version."""
+    versions = ChecklistTemplate.objects.select_for_update().filter(slug=template.slug)
+    template = versions.get(pk=template.pk)
+    if template.status == ChecklistTemplate.Status.PUBLISHED:
+        raise ChecklistError(f"{template} is already published.")
+    if not template.steps.exists() or not template.questions.exists():
+        raise ChecklistError(f"{template} has no steps or questions yet, so it cannot be published.")
+    retired = versions.filter(status=ChecklistTemplate.Status.PUBLISHED).first()
+    if retired is not None:
+        # Retire first: the database allows only one published version of each checklist.
+        retired.status = ChecklistTemplate.Status.RETIRED
+        retired.save(update_fields=["status"])
+    template.status = ChecklistTemplate.Status.PUBLISHED
+    template.published_at = timezone.now()
+    template.save(update_fields=["status", "published_at"])
+    return retired
+
+
+@transaction.atomic
+def retire_template(*, template: ChecklistTemplate) -> None:
+    """Stop FCAs starting this version. Checklists already started from it carry on."""
+    ChecklistTemplate.objects.filter(pk=template.pk).update(status=ChecklistTemplate.Status.RETIRED)
