@@ -203,3 +203,7 @@ LOGGING = {
         "axes": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
+
+# The benchmark (bench/run.sh) reads an X-DB-Queries header on every response; off otherwise.
+if env_bool("BENCH_COUNT_QUERIES", False):
+    MIDDLEWARE.insert(0, "config.bench_middleware.QueryCountMiddleware")
