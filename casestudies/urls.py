@@ -6,4 +6,5 @@ app_name = "casestudies"
 
 urlpatterns = [
     path("", views.CaseStudyListView.as_view(), name="list"),
+    path("<slug:slug>/", views.CaseStudyDetailView.as_view(), name="detail"),
 ]

@@ -1,6 +1,14 @@
-from django.views.generic import ListView
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
 
-from .models import CaseStudy
+from guidance.models import Theme
+
+from .models import CaseStudy, LearningPoint
+
+
+def case_studies_crumb() -> tuple[str, str]:
+    return ("Case studies", reverse("casestudies:list"))
 
 
 class CaseStudyListView(ListView):
@@ -9,4 +17,38 @@ class CaseStudyListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return CaseStudy.objects.visible_to(self.request.user).order_by("order", "title")
+        return (
+            CaseStudy.objects.visible_to(self.request.user)
+            .select_related("knowledge_bite")
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
+            .order_by("order", "title")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [("Home", reverse("home")), ("Case studies", None)]
+        return context
+
+
+class CaseStudyDetailView(DetailView):
+    template_name = "casestudies/detail.html"
+    context_object_name = "case_study"
+
+    def get_queryset(self):
+        return (
+            CaseStudy.objects.visible_to(self.request.user)
+            .select_related("knowledge_bite")
+            .prefetch_related(
+                Prefetch("themes", queryset=Theme.objects.order_by("number")),
+                Prefetch(
+                    "learning_points",
+                    queryset=LearningPoint.objects.select_related("theme").order_by("order", "id"),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bite"] = self.object.knowledge_bite
+        context["breadcrumbs"] = [("Home", reverse("home")), case_studies_crumb(), (self.object.title, None)]
+        return context

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
-from .models import KeyFact, KnowledgeBite, PracticePoint, Resource, Section, Theme
+from .models import RESERVED_BITE_SLUGS, KeyFact, KnowledgeBite, PracticePoint, Resource, Section, Theme
 
 SLUG = re.compile(r"^[-a-z0-9_]+$")
 
@@ -169,6 +169,8 @@ def validate_bite(raw: Any, where: str = "knowledge_bite") -> dict:
     }
     for name in ("source_published", "created", "last_reviewed", "review_due"):
         bite[name] = check_date(raw.get(name), f"{where}.{name}")
+    if bite["slug"] in RESERVED_BITE_SLUGS:
+        raise ContentError(f"{where}.slug: {bite['slug']!r} is the address of another guidance page.")
     check_lengths(KnowledgeBite, bite, where)
 
     sections, section_slugs = [], set()

@@ -1,8 +1,19 @@
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 MARKDOWN_HELP = "Markdown: blank line between paragraphs, '- ' for bullets, **bold**. HTML is removed."
+
+
+# Guidance pages whose addresses a bite's slug would otherwise shadow (/guidance/<slug>/).
+RESERVED_BITE_SLUGS = frozenset({"search", "resources", "themes"})
+
+
+def validate_bite_slug(value: str) -> None:
+    if value in RESERVED_BITE_SLUGS:
+        raise ValidationError(f"'{value}' is the address of another guidance page. Choose another slug.")
 
 
 class KnowledgeBiteQuerySet(models.QuerySet):
@@ -46,7 +57,9 @@ class KnowledgeBite(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    slug = models.SlugField(max_length=120, unique=True, help_text="Part of the page address.")
+    slug = models.SlugField(
+        max_length=120, unique=True, validators=[validate_bite_slug], help_text="Part of the page address."
+    )
     title = models.CharField(max_length=200, help_text="As FCAs will see it.")
     source_report = models.CharField(max_length=200, help_text="The report or review this bite summarises.")
     source_published = models.DateField(null=True, blank=True, help_text="When the source report was published.")
@@ -75,6 +88,10 @@ class KnowledgeBite(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("guidance:bite", kwargs={"slug": self.slug})
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.review_due is not None and self.review_due < timezone.localdate()
 
 
 class Section(models.Model):

@@ -6,5 +6,9 @@ app_name = "guidance"
 
 urlpatterns = [
     path("", views.GuidanceHomeView.as_view(), name="home"),
-    path("search/", views.search, name="search"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("resources/", views.ResourceListView.as_view(), name="resources"),
+    path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="resource"),
+    path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme"),
+    path("<slug:slug>/", views.KnowledgeBiteDetailView.as_view(), name="bite"),
 ]

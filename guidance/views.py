@@ -1,10 +1,272 @@
-from django.shortcuts import render
-from django.views.generic import TemplateView
+from collections import Counter
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from . import related
+from .charts import charts_for
+from .forms import ResourceFilterForm, SearchForm
+from .models import KeyFact, KnowledgeBite, Resource, Section, Theme
+from .search import search, sources
+
+RESOURCES_PER_PAGE = 20
+SEARCH_RESULTS_PER_PAGE = 20
 
 
-class GuidanceHomeView(TemplateView):
+def home_crumb() -> tuple[str, str]:
+    return ("Home", reverse("home"))
+
+
+def guidance_crumb() -> tuple[str, str]:
+    return ("Guidance", reverse("guidance:home"))
+
+
+def bite_crumb(bite: KnowledgeBite) -> tuple[str, str]:
+    return (bite.title, bite.get_absolute_url())
+
+
+class GuidanceHomeView(ListView):
+    """Knowledge Bites with their themes, newest first."""
+
     template_name = "guidance/home.html"
+    context_object_name = "bites"
+    paginate_by = 10
+
+    def get_queryset(self):
+        return (
+            KnowledgeBite.objects.visible_to(self.request.user)
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
+            .order_by("-source_published", "title")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [home_crumb(), ("Guidance", None)]
+        return context
 
 
-def search(request):
-    return render(request, "guidance/search.html", {"query": request.GET.get("q", "")})
+class KnowledgeBiteDetailView(DetailView):
+    template_name = "guidance/bite_detail.html"
+    context_object_name = "bite"
+
+    def get_queryset(self):
+        return KnowledgeBite.objects.visible_to(self.request.user).prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("order", "id")),
+            Prefetch("themes", queryset=Theme.objects.order_by("number")),
+            Prefetch("key_facts", queryset=KeyFact.objects.order_by("order", "id")),
+            Prefetch(
+                "resources",
+                queryset=Resource.objects.filter(
+                    kind__in=[Resource.Kind.SERVICE, Resource.Kind.FURTHER_READING]
+                ).order_by("order", "title"),
+                to_attr="listed_resources",
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        bite = self.object
+        kinds = Counter(bite.resources.values_list("kind", flat=True))
+        context.update(
+            breadcrumbs=[home_crumb(), guidance_crumb(), (bite.title, None)],
+            charts=charts_for(bite.key_facts.all()),
+            services=[r for r in bite.listed_resources if r.kind == Resource.Kind.SERVICE],
+            further_reading=[r for r in bite.listed_resources if r.kind == Resource.Kind.FURTHER_READING],
+            resource_kinds=[(value, label, kinds[value]) for value, label in Resource.Kind.choices if kinds[value]],
+            resource_count=sum(kinds.values()),
+            related_panels=related.for_bite(bite, self.request.user),
+        )
+        return context
+
+
+class ThemeDetailView(DetailView):
+    template_name = "guidance/theme_detail.html"
+    context_object_name = "theme"
+
+    def get_queryset(self):
+        return (
+            Theme.objects.visible_to(self.request.user)
+            .select_related("knowledge_bite")
+            .prefetch_related(
+                "practice_points",
+                Prefetch("key_facts", queryset=KeyFact.objects.order_by("order", "id")),
+                Prefetch("resources", queryset=Resource.objects.order_by("order", "title")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        theme = self.object
+        bite = theme.knowledge_bite
+        siblings = list(Theme.objects.filter(knowledge_bite=bite).order_by("number").only("slug", "number", "title"))
+        position = next(i for i, sibling in enumerate(siblings) if sibling.pk == theme.pk)
+        context.update(
+            bite=bite,
+            breadcrumbs=[home_crumb(), guidance_crumb(), bite_crumb(bite), (f"Theme {theme.number}", None)],
+            previous_theme=siblings[position - 1] if position > 0 else None,
+            next_theme=siblings[position + 1] if position + 1 < len(siblings) else None,
+            related_panels=related.for_theme(theme, self.request.user),
+        )
+        return context
+
+
+class ResourceListView(ListView):
+    """The resources library, filtered by theme, kind and availability through GET parameters."""
+
+    template_name = "guidance/resource_list.html"
+    context_object_name = "resources"
+    paginate_by = RESOURCES_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        themes = (
+            Theme.objects.visible_to(request.user)
+            .select_related("knowledge_bite")
+            .order_by("knowledge_bite__title", "number")
+        )
+        self.form = ResourceFilterForm(request.GET or None, themes=themes)
+        response = super().get(request, *args, **kwargs)
+        if self.form.is_bound and not self.form.is_valid():
+            response.status_code = 400
+        return response
+
+    def filters(self) -> dict:
+        if not self.form.is_bound or not self.form.is_valid():
+            return {"theme": [], "kind": [], "availability": []}
+        return self.form.cleaned_data
+
+    def get_queryset(self):
+        filters = self.filters()
+        resources = Resource.objects.visible_to(self.request.user)
+        if filters["theme"]:
+            resources = resources.filter(themes__slug__in=filters["theme"]).distinct()
+        if filters["kind"]:
+            resources = resources.filter(kind__in=filters["kind"])
+        if filters["availability"]:
+            resources = resources.filter(availability__in=filters["availability"])
+        visible_themes = Theme.objects.visible_to(self.request.user).order_by("knowledge_bite", "number")
+        return resources.prefetch_related(Prefetch("themes", queryset=visible_themes)).order_by(
+            "kind", "order", "title"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = self.filters()
+        labels = {
+            "theme": dict(self.form.fields["theme"].choices),
+            "kind": dict(self.form.fields["kind"].choices),
+            "availability": dict(self.form.fields["availability"].choices),
+        }
+        headings = {"theme": "Theme", "kind": "Type", "availability": "Availability"}
+        selected = []
+        for name in ("theme", "kind", "availability"):
+            if filters[name]:
+                tags = []
+                for value in filters[name]:
+                    query = self.request.GET.copy()
+                    query.setlist(name, [v for v in filters[name] if v != value])
+                    query.pop("page", None)
+                    remaining = query.urlencode()
+                    tags.append(
+                        (labels[name][value], reverse("guidance:resources") + (f"?{remaining}" if remaining else ""))
+                    )
+                selected.append((headings[name], tags))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=self.form,
+            selected_filters=selected,
+            filter_options=[
+                (
+                    name,
+                    headings[name],
+                    [(value, label, value in filters[name]) for value, label in self.form.fields[name].choices],
+                    self.form.errors.get(name, []),
+                )
+                for name in ("theme", "kind", "availability")
+            ],
+            page_query=query.urlencode(),
+            breadcrumbs=[home_crumb(), guidance_crumb(), ("Resources library", None)],
+        )
+        return context
+
+
+class ResourceDetailView(DetailView):
+    template_name = "guidance/resource_detail.html"
+    context_object_name = "resource"
+
+    def get_queryset(self):
+        visible_themes = Theme.objects.visible_to(self.request.user).select_related("knowledge_bite")
+        return (
+            Resource.objects.visible_to(self.request.user)
+            .select_related("knowledge_bite")
+            .prefetch_related(Prefetch("themes", queryset=visible_themes.order_by("knowledge_bite", "number")))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [
+            home_crumb(),
+            guidance_crumb(),
+            ("Resources library", reverse("guidance:resources")),
+            (self.object.title, None),
+        ]
+        return context
+
+
+class SearchView(TemplateView):
+    """Results grouped by type; `type` pages through all the results of one type."""
+
+    template_name = "guidance/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET or None, sources=sources())
+        context = self.get_context_data(**kwargs)
+        response = self.render_to_response(context)
+        if self.form.is_bound and not self.form.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(form=self.form, breadcrumbs=[home_crumb(), guidance_crumb(), ("Search", None)])
+        if not self.form.is_bound or not self.form.is_valid():
+            context["search_query"] = self.request.GET.get("q", "")[:200]
+            return context
+        query, only = self.form.cleaned_data["q"], self.form.cleaned_data["type"] or None
+        context["search_query"] = query
+        if not query:
+            context["browse_themes"] = self.browse_themes()
+            return context
+        if only:
+            page_number = self.request.GET.get("page") or 1
+            try:
+                page_number = int(page_number)
+                if page_number < 1:
+                    raise ValueError
+            except ValueError:
+                raise Http404("That page of results does not exist.") from None
+            offset = (page_number - 1) * SEARCH_RESULTS_PER_PAGE
+            results = search(query, self.request.user, only=only, limit=SEARCH_RESULTS_PER_PAGE, offset=offset)
+            total = results.groups[0].total if results.groups else 0
+            try:
+                page = Paginator(range(total), SEARCH_RESULTS_PER_PAGE, allow_empty_first_page=True).page(page_number)
+            except (EmptyPage, PageNotAnInteger):
+                raise Http404("That page of results does not exist.") from None
+            base = self.request.GET.copy()
+            base.pop("page", None)
+            context.update(page_obj=page, page_query=base.urlencode(), only=only)
+        else:
+            results = search(query, self.request.user)
+        all_types = self.request.GET.copy()
+        all_types.pop("type", None)
+        all_types.pop("page", None)
+        context.update(results=results, query=query, all_types_query=all_types.urlencode())
+        if not results.groups:
+            context["browse_themes"] = self.browse_themes()
+        return context
+
+    def browse_themes(self):
+        return Theme.objects.visible_to(self.request.user).order_by("-knowledge_bite__source_published", "number")

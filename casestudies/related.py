@@ -1,0 +1,36 @@
+"""The case studies panel on guidance's bite and theme pages (registered from AppConfig.ready)."""
+
+from django.db.models import Prefetch, Q
+
+from guidance import related
+
+from .models import CaseStudy, LearningPoint
+
+
+def case_studies_for_theme(theme, user) -> list[CaseStudy]:
+    """Case studies that illustrate the theme, or have learning tied to it, with that learning."""
+    theme_learning = LearningPoint.objects.filter(theme=theme).order_by("order", "id")
+    return list(
+        CaseStudy.objects.visible_to(user)
+        .filter(Q(themes=theme) | Q(learning_points__theme=theme))
+        .distinct()
+        .prefetch_related(Prefetch("learning_points", queryset=theme_learning, to_attr="theme_learning"))
+        .order_by("order", "title")
+    )
+
+
+def case_studies_for_bite(bite, user) -> list[CaseStudy]:
+    return list(CaseStudy.objects.visible_to(user).filter(knowledge_bite=bite).order_by("order", "title"))
+
+
+def register_panels() -> None:
+    related.register(
+        related.Panel(
+            key="case-studies",
+            title="Case studies",
+            template_name="casestudies/_related.html",
+            for_theme=case_studies_for_theme,
+            for_bite=case_studies_for_bite,
+            order=10,
+        )
+    )

@@ -1,0 +1,48 @@
+"""Key facts as bar charts: one chart per group, with widths as CSS classes (no inline styles)."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.text import slugify
+
+from .models import KeyFact
+
+
+@dataclass(frozen=True)
+class Bar:
+    fact: KeyFact
+    width: int  # 0-100, for .app-bar-chart__bar--w<width>
+
+
+@dataclass(frozen=True)
+class Chart:
+    group: str
+    anchor: str
+    bars: list[Bar]
+
+
+def bar_width(fact: KeyFact, largest: Decimal) -> int:
+    """A percentage is drawn at its own value; a count against the largest count in its group."""
+    if fact.unit == "%":
+        width = fact.value
+    else:
+        width = fact.value / largest * 100 if largest else Decimal(0)
+    width = int(Decimal(width).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    width = max(0, min(100, width))
+    # A small figure still gets a visible sliver, so it is not mistaken for zero.
+    return 1 if width == 0 and fact.value > 0 else width
+
+
+def charts_for(facts) -> list[Chart]:
+    """Group facts into charts, in the order the groups first appear."""
+    groups: dict[str, list[KeyFact]] = {}
+    for fact in sorted(facts, key=lambda f: (f.order, f.pk)):
+        groups.setdefault(fact.group, []).append(fact)
+    charts = []
+    for group, members in groups.items():
+        largest: dict[str, Decimal] = {}
+        for fact in members:
+            largest[fact.unit] = max(largest.get(fact.unit, Decimal(0)), fact.value)
+        bars = [Bar(fact=fact, width=bar_width(fact, largest[fact.unit])) for fact in members]
+        charts.append(Chart(group=group, anchor=f"chart-{slugify(group)}", bars=bars))
+    return charts
