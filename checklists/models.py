@@ -418,3 +418,26 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor} at {self.created_at:%d %b %Y %H:%M}"
+
+
+class PurgeRecord(models.Model):
+    """What the retention purge deleted. Enough to account for it, never what it said."""
+
+    purged_at = models.DateTimeField(auto_now_add=True)
+    purged_by = models.CharField(max_length=100, help_text="What deleted it, e.g. the purge_checklists command.")
+    retention_days = models.PositiveIntegerField(help_text="The retention period that applied, in days.")
+    checklist_id = models.UUIDField(help_text="The deleted checklist's id, as it appeared in the audit trail.")
+    template_slug = models.SlugField(max_length=120)
+    template_version = models.PositiveSmallIntegerField()
+    team_name = models.CharField(max_length=100, blank=True)
+    signed_off_at = models.DateTimeField()
+    answer_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-purged_at", "-id"]
+        indexes = [models.Index(fields=["purged_at"], name="purge_record_when")]
+
+    def __str__(self) -> str:
+        return f"Checklist {self.checklist_id} purged on {self.purged_at:%d %b %Y}"

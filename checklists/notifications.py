@@ -1,53 +1,69 @@
-"""Emails about checklists. They carry a link, never case details or answers."""
+"""Emails about checklists. They carry a link, never case details, names or answers.
+
+Each kind can be switched off with NOTIFY_ON_SUBMIT, NOTIFY_ON_RETURN and NOTIFY_ON_SIGN_OFF. Mail is
+sent only once the change is committed, one message per person so nobody sees who else was told.
+"""
+
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import Membership
 
 from .models import Checklist
 
+logger = logging.getLogger(__name__)
+
+FOOTER = "This email does not contain case details. Sign in to Practice Hub to read them."
+
+Message = tuple[str, str, str, list[str]]
+
 
 def _link(checklist: Checklist, name: str) -> str:
-    from django.urls import reverse
-
     return settings.SITE_URL + reverse(name, kwargs={"pk": checklist.pk})
 
 
-def _send(messages: list[tuple[str, str, str, list[str]]]) -> None:
+def _deliver(messages: list[Message]) -> None:
+    try:
+        send_mass_mail(messages, fail_silently=False)
+    except Exception:  # noqa: BLE001 - the change is already saved; a mail outage must not turn it into an error page
+        logger.exception("Could not send %d checklist notification(s)", len(messages))
+
+
+def _send(messages: list[Message]) -> None:
     messages = [message for message in messages if message[3]]
     if messages:
         # Send only once the change is committed, so nobody is told about something that rolled back.
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        transaction.on_commit(lambda: _deliver(messages))
 
 
 def checklist_submitted(checklist: Checklist) -> None:
+    """Tell each supervisor of the checklist's team, except the author if they supervise it too."""
     if not settings.NOTIFY_ON_SUBMIT or checklist.team_id is None:
         return
-    supervisors = Membership.objects.filter(team_id=checklist.team_id, role=Membership.Role.SUPERVISOR).exclude(
-        user__email="", user_id=checklist.author_id
+    supervisors = (
+        Membership.objects.filter(team_id=checklist.team_id, role=Membership.Role.SUPERVISOR, user__is_active=True)
+        .exclude(user__email="")
+        .exclude(user_id=checklist.author_id)
+        .select_related("user")
     )
-    link = _link(checklist, "supervision:review")
     body = (
         "A reflective checklist from your team has been submitted for review.\n\n"
-        f"Review it in Practice Hub: {link}\n\n"
-        "This email does not contain case details. Sign in to read them."
+        f"Review it in Practice Hub: {_link(checklist, 'supervision:review')}\n\n{FOOTER}"
     )
-    _send(
-        [
-            ("Practice Hub: a checklist is waiting for your review", body, settings.DEFAULT_FROM_EMAIL, [m.user.email])
-            for m in supervisors.select_related("user")
-        ]
-    )
+    subject = "Practice Hub: a checklist is waiting for your review"
+    _send([(subject, body, settings.DEFAULT_FROM_EMAIL, [m.user.email]) for m in supervisors])
 
 
 def _to_author(checklist: Checklist, subject: str, what: str) -> None:
-    link = _link(checklist, "checklists:detail")
-    body = (
-        f"{what}\n\nOpen it in Practice Hub: {link}\n\nThis email does not contain case details. Sign in to read them."
-    )
-    _send([(subject, body, settings.DEFAULT_FROM_EMAIL, [checklist.author.email] if checklist.author.email else [])])
+    author = checklist.author
+    if not author.is_active or not author.email:
+        return
+    body = f"{what}\n\nOpen it in Practice Hub: {_link(checklist, 'checklists:detail')}\n\n{FOOTER}"
+    _send([(subject, body, settings.DEFAULT_FROM_EMAIL, [author.email])])
 
 
 def checklist_returned(checklist: Checklist) -> None:

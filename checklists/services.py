@@ -64,12 +64,17 @@ def _lock(checklist: Checklist) -> Checklist:
     return Checklist.objects.select_for_update().get(pk=checklist.pk)
 
 
-def _move(checklist: Checklist, to: str) -> None:
+def ensure_can_move(checklist: Checklist, to: str) -> None:
+    """Refuse a move that the workflow does not allow, saying why."""
     if not checklist.can_move_to(to):
         raise TransitionNotAllowed(
             f"A checklist that is {checklist.get_status_display().lower()} cannot be "
             f"{Checklist.Status(to).label.lower()}."
         )
+
+
+def _move(checklist: Checklist, to: str) -> None:
+    ensure_can_move(checklist, to)
     checklist.status = to
 
 

@@ -1,11 +1,421 @@
+"""Supervision: the review queue, the review page and its actions, and the team overview.
+
+Every checklist is loaded through `_get_checklist_for_review`, which goes through
+`Checklist.objects.visible_to`: strangers get a 404, drafts are never shown, and an author who
+also supervises their team gets a 403 for their own checklist. State changes go through services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Min, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from .models import Checklist
+from accounts.models import Membership, User
+
+from . import services
+from .models import Checklist, ChecklistTemplate
+from .review import build_review, load_steps
+from .supervision import (
+    can_review,
+    overdue_before,
+    overdue_threshold,
+    reviewable_checklists,
+    reviewable_teams,
+    working_days_waiting,
+)
+from .supervision_forms import (
+    QUEUE_STATUSES,
+    CommentForm,
+    DiscussedForm,
+    QueueFilterForm,
+    ReturnForm,
+    SignOffForm,
+    TeamFilterForm,
+)
+
+PAGE_SIZE = 20
+TIMELINE_PAGE_SIZE = 20
+NOT_A_SUPERVISOR = "Only supervisors can use supervision pages. You do not supervise a team."
+
+# How each status's list is ordered: the longest-waiting first, otherwise the most recent first.
+QUEUE_ORDER = {
+    Checklist.Status.SUBMITTED: ["submitted_at", "pk"],
+    Checklist.Status.RETURNED: ["-returned_at", "pk"],
+    Checklist.Status.SIGNED_OFF: ["-signed_off_at", "pk"],
+}
 
 
+def _require_reviewer(user: User) -> None:
+    if not can_review(user):
+        raise PermissionDenied(NOT_A_SUPERVISOR)
+
+
+def _pagination(
+    request, page, *, param="page", label="Pages", fragment="", previous_label="Previous", next_label="Next"
+) -> dict:
+    """Links for the GOV.UK pagination component, keeping the other GET parameters."""
+
+    def url(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = number
+        return f"?{params.urlencode()}{fragment}"
+
+    items = [
+        {"ellipsis": True}
+        if number == Paginator.ELLIPSIS
+        else {"number": number, "url": url(number), "current": number == page.number}
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
+    return {
+        "label": label,
+        "items": items,
+        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": url(page.next_page_number()) if page.has_next() else "",
+        "previous_label": previous_label,
+        "next_label": next_label,
+    }
+
+
+def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("Home", reverse("home")), *trail]
+
+
+# --- Queue -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@never_cache
 def queue(request):
-    if not request.user.is_supervisor:
-        raise PermissionDenied("Only supervisors have a review queue.")
-    checklists = Checklist.objects.supervised_by(request.user).awaiting_review().order_by("submitted_at")
-    return render(request, "supervision/queue.html", {"checklists": checklists})
+    user = request.user
+    _require_reviewer(user)
+    teams = list(reviewable_teams(user))
+    people = list(
+        User.objects.filter(memberships__team__in=teams, memberships__role=Membership.Role.PRACTITIONER)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    templates = list(ChecklistTemplate.objects.order_by("slug", "-version").only("slug", "title", "version"))
+    form = QueueFilterForm(request.GET, teams=teams, people=people, templates=templates)
+    context = {
+        "form": form,
+        "statuses": QUEUE_STATUSES,
+        "threshold": overdue_threshold(),
+        "breadcrumbs": _breadcrumbs(("Review queue", None)),
+    }
+    if not form.is_valid():
+        return render(request, "supervision/queue.html", context, status=400)
+
+    filters = form.cleaned_data
+    status = filters["status"]
+    checklists = reviewable_checklists(user)
+    if filters["team"]:
+        checklists = checklists.filter(team__slug=filters["team"])
+    if filters["practitioner"]:
+        checklists = checklists.filter(author_id=int(filters["practitioner"]))
+    if filters["template"]:
+        checklists = checklists.filter(template__slug=filters["template"])
+
+    counts = checklists.aggregate(
+        **{value: Count("pk", filter=Q(status=value)) for value in QUEUE_STATUSES},
+        overdue=Count("pk", filter=Q(status=Checklist.Status.SUBMITTED, submitted_at__lt=overdue_before())),
+    )
+    listed = (
+        checklists.filter(status=status).select_related("author", "team", "template").order_by(*QUEUE_ORDER[status])
+    )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for checklist in page.object_list:
+        if checklist.status == Checklist.Status.SUBMITTED and checklist.submitted_at:
+            checklist.days_waiting = working_days_waiting(checklist.submitted_at, today)
+            checklist.is_overdue = checklist.days_waiting > context["threshold"]
+
+    # Links keep the other filters when switching status or page.
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    kept.pop("status", None)
+    status_links = []
+    for value, label in QUEUE_STATUSES.items():
+        params = kept.copy()
+        if value != Checklist.Status.SUBMITTED:
+            params["status"] = value
+        status_links.append(
+            {
+                "value": value,
+                "label": label,
+                "count": counts[value],
+                "query": params.urlencode(),
+                "current": value == status,
+            }
+        )
+    context.update(
+        {
+            "page": page,
+            "pagination": _pagination(request, page, label="Pages of checklists"),
+            "status": status,
+            "status_label": QUEUE_STATUSES[status],
+            "status_links": status_links,
+            "counts": counts,
+            "is_filtered": form.is_filtered,
+            "team_count": len(teams),
+        }
+    )
+    return render(request, "supervision/queue.html", context)
+
+
+# --- Team overview ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@never_cache
+def team(request):
+    user = request.user
+    _require_reviewer(user)
+    teams = list(reviewable_teams(user))
+    form = TeamFilterForm(request.GET, teams=teams)
+    context = {"form": form, "breadcrumbs": _breadcrumbs(("Team overview", None)), "threshold": overdue_threshold()}
+    if not form.is_valid():
+        return render(request, "supervision/team.html", context, status=400)
+
+    # One row per practitioner per team, counting only the checklists they started in that team.
+    # Drafts are private, so they are neither counted nor hinted at.
+    in_team = Q(user__checklists__team_id=F("team_id"))
+
+    def of_status(status):
+        return in_team & Q(user__checklists__status=status)
+
+    memberships = Membership.objects.filter(team__in=teams, role=Membership.Role.PRACTITIONER)
+    if form.cleaned_data["team"]:
+        memberships = memberships.filter(team__slug=form.cleaned_data["team"])
+    memberships = (
+        memberships.select_related("user", "team")
+        .annotate(
+            submitted=Count("user__checklists", filter=of_status(Checklist.Status.SUBMITTED)),
+            returned=Count("user__checklists", filter=of_status(Checklist.Status.RETURNED)),
+            signed_off=Count("user__checklists", filter=of_status(Checklist.Status.SIGNED_OFF)),
+            oldest_waiting=Min("user__checklists__submitted_at", filter=of_status(Checklist.Status.SUBMITTED)),
+        )
+        .order_by("team__name", "user__first_name", "user__last_name", "user__username")
+    )
+    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for membership in page.object_list:
+        if membership.oldest_waiting:
+            membership.days_waiting = working_days_waiting(membership.oldest_waiting, today)
+            membership.is_overdue = membership.days_waiting > context["threshold"]
+    context.update(
+        {
+            "page": page,
+            "pagination": _pagination(request, page, label="Pages of practitioners"),
+            "team_count": len(teams),
+        }
+    )
+    return render(request, "supervision/team.html", context)
+
+
+# --- Review page -----------------------------------------------------------------------------------
+
+
+def _get_checklist_for_review(request, pk) -> Checklist:
+    """The one way supervision loads a checklist: visible to this person, not a draft, not their own."""
+    checklist = get_object_or_404(
+        Checklist.objects.visible_to(request.user)
+        .exclude(status=Checklist.Status.DRAFT)
+        .select_related("author", "team", "template"),
+        pk=pk,
+    )
+    if checklist.author_id == request.user.pk:
+        raise OwnChecklist(checklist)
+    if not can_review(request.user):
+        # visible_to only shows others' checklists to supervisors, so this cannot happen; fail closed anyway.
+        raise Http404
+    return checklist
+
+
+class OwnChecklist(Exception):  # noqa: N818 - control flow, turned into a 403 page below
+    def __init__(self, checklist: Checklist):
+        self.checklist = checklist
+
+
+def _own_checklist(request, checklist: Checklist):
+    return render(
+        request,
+        "supervision/own_checklist.html",
+        {"checklist": checklist, "breadcrumbs": _breadcrumbs(("Review queue", reverse("supervision:queue")))},
+        status=403,
+    )
+
+
+def _review_context(request, checklist: Checklist, *, steps=None, forms=None) -> dict:
+    review = build_review(checklist, steps)
+    step_list = review.step_list
+    forms = forms or {}
+    events = checklist.events.select_related("actor").order_by("-created_at", "-id")
+    timeline = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("timeline"))
+    submitted = checklist.status == Checklist.Status.SUBMITTED
+    days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
+    return {
+        "checklist": checklist,
+        "review": review,
+        "timeline": timeline,
+        "timeline_pagination": _pagination(
+            request,
+            timeline,
+            param="timeline",
+            label="Timeline pages",
+            fragment="#timeline",
+            previous_label="Newer events",
+            next_label="Older events",
+        ),
+        "days_waiting": days_waiting,
+        "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
+        "can_decide": submitted,
+        "can_comment": checklist.status != Checklist.Status.SIGNED_OFF,
+        "comment_form": forms.get("comment") or CommentForm(steps=step_list),
+        "return_form": forms.get("return") or ReturnForm(steps=step_list),
+        "signoff_form": forms.get("signoff") or SignOffForm(),
+        "discussed_form": forms.get("discussed") or DiscussedForm(),
+        "error_form": next(iter(forms.values()), None),
+        "breadcrumbs": _breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
+    }
+
+
+@login_required
+@require_GET
+@never_cache
+def review(request, pk):
+    try:
+        checklist = _get_checklist_for_review(request, pk)
+    except OwnChecklist as own:
+        return _own_checklist(request, own.checklist)
+    services.record_view(checklist=checklist, by=request.user)
+    return render(request, "supervision/review.html", _review_context(request, checklist))
+
+
+def _refused(request, checklist: Checklist, error: services.ChecklistError):
+    """A stale or forged action: say why, change nothing."""
+    if isinstance(error, services.NotAReviewer):
+        raise PermissionDenied(str(error))
+    return render(
+        request,
+        "supervision/refused.html",
+        {
+            "checklist": checklist,
+            "message": str(error),
+            "breadcrumbs": _breadcrumbs(
+                ("Review queue", reverse("supervision:queue")),
+                ("Review checklist", reverse("supervision:review", kwargs={"pk": checklist.pk})),
+                ("Not done", None),
+            ),
+        },
+        status=409,
+    )
+
+
+def _invalid(request, checklist: Checklist, name: str, form, steps):
+    return render(
+        request,
+        "supervision/review.html",
+        _review_context(request, checklist, steps=steps, forms={name: form}),
+        status=400,
+    )
+
+
+def _action(handler):
+    """Shared plumbing for the POST actions: load, validate, call the service, redirect."""
+
+    @login_required
+    @require_POST
+    @never_cache
+    def view(request, pk):
+        try:
+            checklist = _get_checklist_for_review(request, pk)
+        except OwnChecklist:
+            raise PermissionDenied("You cannot review your own checklist.") from None
+        steps = load_steps(checklist)
+        try:
+            result = handler(request, checklist, steps)
+        except services.TransitionNotAllowed as error:
+            return _refused(request, checklist, error)
+        if isinstance(result, tuple):  # (form name, invalid form)
+            return _invalid(request, checklist, *result, steps)
+        messages.success(request, result)
+        return redirect("supervision:review", pk=checklist.pk)
+
+    view.__name__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    return view
+
+
+def _attempt(form, call):
+    """Run a service call for a valid form; a refusal about the input becomes a form error."""
+    try:
+        call()
+    except services.TransitionNotAllowed:
+        raise
+    except services.ChecklistError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
+
+
+@_action
+def add_comment(request, checklist, steps):
+    """Comment on the whole checklist or on one step."""
+    form = CommentForm(request.POST, steps=steps)
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.add_comment(
+            checklist=checklist, by=request.user, body=form.cleaned_data["body"], step=form.cleaned_data["step"]
+        ),
+    ):
+        return "Your comment has been added."
+    return ("comment", form)
+
+
+@_action
+def return_for_reflection(request, checklist, steps):
+    """Send the checklist back to its author with a comment saying what needs more reflection."""
+    # A checklist that has moved on is refused as such, whatever the form says.
+    services.ensure_can_move(checklist, Checklist.Status.RETURNED)
+    form = ReturnForm(request.POST, steps=steps)
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.return_for_reflection(
+            checklist=checklist, by=request.user, comment=form.cleaned_data["body"], step=form.cleaned_data["step"]
+        ),
+    ):
+        return "The checklist has been returned for more reflection. Its author has been told by email."
+    return ("return", form)
+
+
+@_action
+def sign_off(request, checklist, steps):
+    """Sign the checklist off, with an optional comment."""
+    services.ensure_can_move(checklist, Checklist.Status.SIGNED_OFF)
+    form = SignOffForm(request.POST)
+    if form.is_valid() and _attempt(
+        form, lambda: services.sign_off(checklist=checklist, by=request.user, comment=form.cleaned_data["body"])
+    ):
+        return "The checklist has been signed off. Its author has been told by email."
+    return ("signoff", form)
+
+
+@_action
+def record_discussion(request, checklist, steps):
+    """Record the date the checklist was discussed in supervision."""
+    form = DiscussedForm(request.POST)
+    if form.is_valid() and _attempt(
+        form, lambda: services.record_discussion(checklist=checklist, by=request.user, on=form.cleaned_data["on"])
+    ):
+        return f"Recorded that it was discussed in supervision on {form.cleaned_data['on']:%-d %B %Y}."
+    return ("discussed", form)

@@ -2,8 +2,10 @@
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import Membership, Team, User
+from checklists.models import Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -37,3 +39,106 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     team = factory.SubFactory(TeamFactory)
     role = Membership.Role.PRACTITIONER
+
+
+# --- checklists ------------------------------------------------------------------------------------
+
+
+class ChecklistTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistTemplate
+
+    slug = factory.Sequence(lambda n: f"reflective-checklist-{n}")
+    version = 1
+    title = factory.Sequence(lambda n: f"Reflective checklist {n}")
+    status = ChecklistTemplate.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    template = factory.SubFactory(ChecklistTemplateFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Step title {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    step = factory.SubFactory(StepFactory)
+    template = factory.LazyAttribute(lambda question: question.step.template)
+    key = factory.Sequence(lambda n: f"question-{n}")
+    order = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"What did you learn from source {n}?")
+    kind = Question.Kind.LONG_TEXT
+
+
+class PromptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Prompt
+
+    question = factory.SubFactory(QuestionFactory)
+    template = factory.LazyAttribute(lambda prompt: prompt.question.template)
+    show_on_step = factory.LazyAttribute(lambda prompt: prompt.question.step)
+    key = factory.Sequence(lambda n: f"prompt-{n}")
+    title = factory.Sequence(lambda n: f"Prompt {n}")
+    body = "Think about how these risks interact."
+    any_of = factory.LazyFunction(lambda: ["yes"])
+
+
+class ChecklistFactory(factory.django.DjangoModelFactory):
+    """A draft by default; pass status and the matching timestamp for later states."""
+
+    class Meta:
+        model = Checklist
+
+    template = factory.SubFactory(ChecklistTemplateFactory)
+    author = factory.SubFactory(UserFactory)
+    team = factory.LazyAttribute(lambda checklist: checklist.author.practice_team)
+    case_reference = factory.Sequence(lambda n: f"ZE21P{n:05d}")
+    title = factory.Sequence(lambda n: f"New information from school {n}")
+    status = Checklist.Status.DRAFT
+    submitted_at = factory.LazyAttribute(
+        lambda checklist: timezone.now() if checklist.status != Checklist.Status.DRAFT else None
+    )
+    returned_at = factory.LazyAttribute(
+        lambda checklist: timezone.now() if checklist.status == Checklist.Status.RETURNED else None
+    )
+    signed_off_at = factory.LazyAttribute(
+        lambda checklist: timezone.now() if checklist.status == Checklist.Status.SIGNED_OFF else None
+    )
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    question = factory.SubFactory(
+        QuestionFactory,
+        template=factory.SelfAttribute("..checklist.template"),
+        step__template=factory.SelfAttribute("...checklist.template"),
+    )
+    value = factory.Sequence(lambda n: f"Answer text {n}")
+    revision = 1
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    kind = Event.Kind.CREATED
+    actor = factory.LazyAttribute(lambda event: event.checklist.author)
