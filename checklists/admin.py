@@ -247,3 +247,11 @@ class ChecklistAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("template", "author", "team")
     readonly_fields = [field.name for field in Checklist._meta.fields]
     inlines = [AnswerInline, CommentInline, EventInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Reading a checklist here is an access like any other: it goes on its timeline."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        checklist = self.get_object(request, object_id) if response.status_code == 200 else None
+        if checklist is not None:
+            services.record_view(checklist=checklist, by=request.user, detail="In admin")
+        return response
