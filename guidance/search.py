@@ -51,6 +51,7 @@ class SearchSource:
     body_fields: tuple[str, ...]
     describe: Callable[[models.Model], dict]  # url, and optionally title (plain), context, figure
     title_field: str | None = "title"
+    extra_fields: tuple[str, ...] = ()  # searched, but not shown in snippets
     order: int = 100
 
 
@@ -186,7 +187,7 @@ def _search_fallback(source: SearchSource, query: str, user, *, limit: int, offs
     wanted, excluded = parse_terms(query)
     if not wanted:
         return [], 0
-    fields = ([source.title_field] if source.title_field else []) + list(source.body_fields)
+    fields = ([source.title_field] if source.title_field else []) + list(source.body_fields + source.extra_fields)
     queryset = source.queryset(user)
     for term in wanted:
         queryset = queryset.filter(_any_field_contains(fields, term))
@@ -319,7 +320,8 @@ register(
         order=20,
         queryset=lambda user: KeyFact.objects.visible_to(user).select_related("knowledge_bite"),
         title_field="label",
-        body_fields=("note", "group"),
+        body_fields=("note",),
+        extra_fields=("group",),
         describe=lambda fact: {"url": fact.get_absolute_url(), "context": fact.group, "figure": fact.display_value},
     )
 )

@@ -142,3 +142,126 @@ class EventFactory(factory.django.DjangoModelFactory):
     checklist = factory.SubFactory(ChecklistFactory)
     kind = Event.Kind.CREATED
     actor = factory.LazyAttribute(lambda event: event.checklist.author)
+
+
+# --- guidance and casestudies ---------------------------------------------------------------------
+import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from casestudies.models import CaseStudy, LearningPoint  # noqa: E402
+from guidance.models import KeyFact, KnowledgeBite, PracticePoint, Resource, Section, Theme  # noqa: E402
+
+
+class KnowledgeBiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnowledgeBite
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"bite-{n}")
+    title = factory.Sequence(lambda n: f"Knowledge Bite {n}")
+    source_report = "A safeguarding practice review"
+    source_published = datetime.date(2021, 5, 14)
+    created = datetime.date(2021, 6, 1)
+    last_reviewed = datetime.date(2021, 6, 1)
+    review_due = datetime.date(2099, 6, 1)
+    status = KnowledgeBite.Status.PUBLISHED
+    summary = "What the review found."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    knowledge_bite = factory.SubFactory(KnowledgeBiteFactory)
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    body = "Context for the learning."
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    knowledge_bite = factory.SubFactory(KnowledgeBiteFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    title = factory.Sequence(lambda n: f"Theme {n}")
+    summary = "What this theme is about."
+    key_messages = "The key messages."
+    why_it_matters = "Why it matters for FCAs."
+
+
+class PracticePointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PracticePoint
+
+    theme = factory.SubFactory(ThemeFactory)
+    key = factory.Sequence(lambda n: f"point-{n}")
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Practice point {n}")
+    body = "Do this in practice."
+
+
+class KeyFactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyFact
+
+    knowledge_bite = factory.SubFactory(KnowledgeBiteFactory)
+    key = factory.Sequence(lambda n: f"fact-{n}")
+    group = "Figures"
+    order = factory.Sequence(lambda n: n)
+    label = factory.Sequence(lambda n: f"Figure {n}")
+    value = Decimal("12.5")
+    unit = "%"
+    note = "Of all incidents."
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+        skip_postgeneration_save = True
+
+    knowledge_bite = factory.SubFactory(KnowledgeBiteFactory)
+    slug = factory.Sequence(lambda n: f"resource-{n}")
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    kind = Resource.Kind.ELEARNING
+    url = ""
+    availability = Resource.Availability.INTERNAL
+    description = "What it covers."
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStudy
+        skip_postgeneration_save = True
+
+    knowledge_bite = factory.SubFactory(KnowledgeBiteFactory)
+    slug = factory.Sequence(lambda n: f"case-study-{n}")
+    title = factory.Sequence(lambda n: f"Case study {n}")
+    partnership = "A Safeguarding Partnership"
+    review_type = "Local child safeguarding practice review"
+    published = datetime.date(2020, 9, 1)
+    summary = "What the review was about."
+    what_cafcass_knew = "What we knew."
+    what_happened = "What happened."
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+
+class LearningPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningPoint
+
+    case_study = factory.SubFactory(CaseStudyFactory)
+    key = factory.Sequence(lambda n: f"learning-{n}")
+    order = factory.Sequence(lambda n: n)
+    text = "What to do differently."
