@@ -1,31 +1,465 @@
-from django.shortcuts import get_object_or_404, render
+"""The reflective checklist walkthrough, autosave, the checklist list and detail pages, and export.
 
-from .models import Checklist
+Every view loads checklists through `get_checklist_for_user`, so a checklist someone may not
+see is a 404 whoever asks. Every page sends `Cache-Control: no-store`, because they show
+information about children.
+"""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-def home(request):
-    """Each role's starting point."""
-    user = request.user
-    context = {
-        "returned_count": Checklist.objects.filter(author=user, status=Checklist.Status.RETURNED).count(),
-        "draft_count": Checklist.objects.filter(author=user, status=Checklist.Status.DRAFT).count(),
-        "awaiting_review_count": (
-            Checklist.objects.supervised_by(user).awaiting_review().count() if user.is_supervisor else 0
-        ),
-    }
-    return render(request, "home.html", context)
+from . import services
+from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
+from .models import Checklist, ChecklistTemplate, Question
+from .walkthrough import QuestionRow, StepPage, read_revision, read_value, summarise
 
-
-def checklist_list(request):
-    checklists = Checklist.objects.filter(author=request.user).select_related("template")
-    return render(request, "checklists/list.html", {"checklists": checklists})
+PAGE_SIZE = 20
+RECENT_ON_HOME = 5
+# Checklists whose last submit was refused, so their step pages point out the missing answers.
+MISSING_SESSION_KEY = "checklists_submit_refused"
 
 
 def get_checklist_for_user(request, pk) -> Checklist:
     """Load a checklist the person may see, or 404: existence is never leaked."""
-    return get_object_or_404(Checklist.objects.visible_to(request.user).select_related("template", "author"), pk=pk)
+    return get_object_or_404(
+        Checklist.objects.visible_to(request.user).select_related("template", "author", "team"), pk=pk
+    )
 
 
+def _get_own_checklist(request, pk) -> Checklist:
+    """A checklist the person wrote; one they can only read (as a supervisor) is refused."""
+    checklist = get_checklist_for_user(request, pk)
+    if checklist.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can change a checklist.")
+    return checklist
+
+
+def _locked_redirect(request, checklist: Checklist):
+    messages.info(
+        request,
+        f"This checklist is {checklist.get_status_display().lower()}, so it cannot be changed. "
+        "You can read it and download it here.",
+    )
+    return redirect(checklist)
+
+
+# Home and list ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def home(request):
+    """Each role's starting point: your checklists by status, returned ones first, and your queue."""
+    user = request.user
+    mine = Checklist.objects.filter(author=user)
+    counts = mine.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in Checklist.Status.values},
+    )
+    context = {
+        "counts": counts,
+        "total": sum(counts.values()),
+        "returned": list(mine.filter(status=Checklist.Status.RETURNED).select_related("template")[:RECENT_ON_HOME]),
+        "recent": list(mine.exclude(status=Checklist.Status.RETURNED).select_related("template")[:RECENT_ON_HOME]),
+        "awaiting_review_count": (
+            Checklist.objects.supervised_by(user).awaiting_review().count() if user.is_supervisor else 0
+        ),
+        "status_choices": Checklist.Status.choices,
+    }
+    return render(request, "home.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def checklist_list(request):
+    status = request.GET.get("status", "")
+    if status not in Checklist.Status.values:
+        status = ""
+    case = "".join(request.GET.get("case", "").split()).upper()[:20]
+    checklists = Checklist.objects.filter(author=request.user)
+    if status:
+        checklists = checklists.filter(status=status)
+    if case:
+        checklists = checklists.filter(case_reference__contains=case)
+    paginator = Paginator(checklists.select_related("template").order_by("-updated_at", "pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = {key: value for key, value in (("status", status), ("case", case)) if value}
+    return render(
+        request,
+        "checklists/list.html",
+        {
+            "page": page,
+            "status": status,
+            "case": case,
+            "filtered": bool(query),
+            "query": urlencode(query),
+            "status_choices": Checklist.Status.choices,
+            "breadcrumbs": [("Home", reverse("home")), ("Your checklists", None)],
+        },
+    )
+
+
+# Starting a checklist -----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request):
+    templates = ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED).order_by("title")
+    form = ChooseTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("checklists:details", slug=form.cleaned_data["template"].slug)
+    return render(
+        request,
+        "checklists/start.html",
+        {
+            "form": form,
+            "templates": templates,
+            "chosen": request.POST.get("template", request.GET.get("template", "")),
+            "breadcrumbs": [
+                ("Home", reverse("home")),
+                ("Your checklists", reverse("checklists:list")),
+                ("Start a checklist", None),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def details(request, slug):
+    template = get_object_or_404(ChecklistTemplate, slug=slug, status=ChecklistTemplate.Status.PUBLISHED)
+    form = DetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checklist = services.start_checklist(
+            template=template,
+            author=request.user,
+            case_reference=form.cleaned_data["case_reference"],
+            title=form.cleaned_data["title"],
+        )
+        return redirect(checklist.get_step_url(1))
+    return render(
+        request,
+        "checklists/details.html",
+        {
+            "form": form,
+            "template": template,
+            "case_reference_hint": CASE_REFERENCE_HINT,
+            "title_hint": TITLE_HINT,
+            "back_url": f"{reverse('checklists:start')}?template={template.slug}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_details(request, pk):
+    checklist = _get_own_checklist(request, pk)
+    if not checklist.is_editable:
+        return _locked_redirect(request, checklist)
+    form = DetailsForm(request.POST or None, instance=checklist)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The case details have been saved.")
+        return redirect("checklists:check", pk=checklist.pk)
+    return render(
+        request,
+        "checklists/details.html",
+        {
+            "form": form,
+            "checklist": checklist,
+            "template": checklist.template,
+            "case_reference_hint": CASE_REFERENCE_HINT,
+            "title_hint": TITLE_HINT,
+            "back_url": reverse("checklists:check", kwargs={"pk": checklist.pk}),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# Steps --------------------------------------------------------------------------------------
+
+
+def _step_context(request, page: StepPage, **extra) -> dict:
+    missing = []
+    if str(page.checklist.pk) in request.session.get(MISSING_SESSION_KEY, []):
+        for row in page.rows:
+            if row.question.required and not row.is_answered and not row.error:
+                row.error = "Answer this question before you submit the checklist."
+                missing.append(row)
+    return {
+        "checklist": page.checklist,
+        "page": page,
+        "step": page.step,
+        "steps": page.steps,
+        "rows": page.rows,
+        "errors": [row for row in page.rows if row.error],
+        "conflicts": [row for row in page.rows if row.conflict],
+        "autosave_url": reverse("checklists:autosave", kwargs={"pk": page.checklist.pk}),
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        **extra,
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request, pk, number):
+    checklist = _get_own_checklist(request, pk)
+    if not checklist.is_editable:
+        return _locked_redirect(request, checklist)
+    page = StepPage.load(checklist, number)
+    if request.method == "GET":
+        return render(request, "checklists/step.html", _step_context(request, page))
+
+    # Save every answer on the step. Each is saved on its own, so one refused answer never
+    # loses the others; refused ones are shown again exactly as typed.
+    resolve_action, _, resolve_key = request.POST.get("resolve", "").partition(":")
+    rows = []
+    for question in page.step.questions.all():
+        answer = page.answers.get(question.pk)
+        row = QuestionRow.posted(question, answer, request.POST)
+        rows.append(row)
+        if resolve_key == question.key and resolve_action == "saved":
+            continue  # keep the newer saved answer: nothing of this page's is written
+        base = read_revision(question, request.POST)
+        if resolve_key == question.key and resolve_action == "mine":
+            base = _int(request.POST.get(f"conflict-revision-{question.key}"))
+        try:
+            services.save_answer(
+                checklist=checklist,
+                question=question,
+                value=read_value(question, request.POST),
+                base_revision=base if base is not None else -1,
+                by=request.user,
+            )
+        except services.StaleRevision as conflict:
+            row.conflict = conflict.answer
+        except services.InvalidAnswer as error:
+            row.error = str(error)
+        except services.ChecklistLocked:
+            return _locked_redirect(request, checklist)
+    if any(row.error or row.conflict for row in rows):
+        page.rows = rows
+        status = 409 if any(row.conflict for row in rows) else 400
+        return render(request, "checklists/step.html", _step_context(request, page), status=status)
+    if resolve_key:
+        done = "Your version has been saved." if resolve_action == "mine" else "The saved version has been kept."
+        messages.success(request, done)
+        return redirect(f"{checklist.get_step_url(number)}#q-{resolve_key}")
+    if request.POST.get("action") == "later":
+        messages.success(
+            request,
+            f"Your answers to {checklist.case_reference} have been saved. Continue from ‘Your checklists’.",
+        )
+        return redirect("checklists:list")
+    if page.next_step is not None:
+        return redirect(checklist.get_step_url(page.next_step.number))
+    return redirect("checklists:check", pk=checklist.pk)
+
+
+def _int(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+# Autosave -----------------------------------------------------------------------------------
+
+
+def _fragment(request, status: int, **context) -> HttpResponse:
+    return render(request, "checklists/_autosave_status.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def autosave(request, pk):
+    """Save one answer in the background and reply with a small status fragment (never the input).
+
+    200 saved; 400 invalid; 404 not your checklist; 409 the answer changed elsewhere (nothing is
+    overwritten, and both versions are shown); 423 the checklist is locked.
+    """
+    checklist = _get_own_checklist(request, pk)
+    question_id = _int(request.POST.get("question"))
+    question = Question.objects.select_related("step").filter(pk=question_id).first() if question_id else None
+    if question is None or question.template_id != checklist.template_id:
+        return _fragment(request, 400, error="Not saved: this question is not part of this checklist. Reload the page.")
+    context = {"question": question, "key": question.key, "checklist": checklist, "checklist_pk": checklist.pk}
+    if not checklist.is_editable:
+        return _fragment(request, 423, locked=True, **context)
+    base = read_revision(question, request.POST)
+    if base is None:
+        return _fragment(request, 400, error="Not saved: reload the page and try again.", **context)
+    try:
+        value = read_value(question, request.POST)
+        answer = services.save_answer(
+            checklist=checklist, question=question, value=value, base_revision=base, by=request.user
+        )
+    except services.InvalidAnswer as error:
+        return _fragment(request, 400, error=f"Not saved: {error}", **context)
+    except services.StaleRevision as conflict:
+        return _fragment(
+            request,
+            409,
+            conflict=conflict.answer,
+            mine_labels=question.labels_for(services.normalise_answer(question, value)),
+            saved_labels=question.labels_for(conflict.answer.value),
+            **context,
+        )
+    except services.ChecklistLocked:
+        return _fragment(request, 423, locked=True, **context)
+    return _fragment(request, 200, answer=answer, saved_at=timezone.localtime(answer.updated_at), **context)
+
+
+# Check answers, submit and confirmation ------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def check_answers(request, pk):
+    checklist = _get_own_checklist(request, pk)
+    if not checklist.is_editable:
+        return _locked_redirect(request, checklist)
+    return _render_check(request, checklist)
+
+
+def _render_check(request, checklist: Checklist, missing=None, status=200):
+    summaries, comments = summarise(checklist)
+    missing_ids = {question.pk for question in missing or []}
+    return render(
+        request,
+        "checklists/check_answers.html",
+        {
+            "checklist": checklist,
+            "summaries": summaries,
+            "comments": comments,
+            "missing": missing or [],
+            "missing_ids": missing_ids,
+            "last_step": summaries[-1].step if summaries else None,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def submit(request, pk):
+    checklist = _get_own_checklist(request, pk)
+    if not checklist.is_editable:
+        return _locked_redirect(request, checklist)
+    try:
+        services.submit(checklist=checklist, by=request.user)
+    except services.IncompleteChecklist as incomplete:
+        refused = set(request.session.get(MISSING_SESSION_KEY, []))
+        request.session[MISSING_SESSION_KEY] = sorted(refused | {str(checklist.pk)})
+        return _render_check(request, checklist, missing=incomplete.missing, status=400)
+    except services.TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return redirect(checklist)
+    refused = set(request.session.get(MISSING_SESSION_KEY, []))
+    if str(checklist.pk) in refused:
+        request.session[MISSING_SESSION_KEY] = sorted(refused - {str(checklist.pk)})
+    return redirect("checklists:submitted", pk=checklist.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def submitted(request, pk):
+    checklist = _get_own_checklist(request, pk)
+    if checklist.status != Checklist.Status.SUBMITTED:
+        return redirect(checklist)
+    return render(request, "checklists/submitted.html", {"checklist": checklist})
+
+
+# Reading, deleting and exporting ------------------------------------------------------------
+
+
+def _read_context(checklist: Checklist) -> dict:
+    summaries, comments = summarise(checklist, with_guidance=True)
+    events = list(checklist.events.select_related("actor").order_by("-created_at", "-id"))
+    return {
+        "checklist": checklist,
+        "summaries": summaries,
+        "comments": comments,
+        "events": events,
+        "guidance": _guidance_referred_to(summaries),
+    }
+
+
+def _guidance_referred_to(summaries) -> dict:
+    """The practice points, figures and learning the checklist showed, each once, in step order."""
+    seen, guidance = set(), {"practice_points": [], "key_facts": [], "learning_points": [], "prompts": []}
+    for summary in summaries:
+        for kind in ("practice_points", "key_facts", "learning_points"):
+            for item in getattr(summary.step, kind).all():
+                if (kind, item.pk) not in seen:
+                    seen.add((kind, item.pk))
+                    guidance[kind].append(item)
+        guidance["prompts"].extend(summary.prompts)
+    return guidance
+
+
+@never_cache
+@login_required
+@require_GET
 def checklist_detail(request, pk):
     checklist = get_checklist_for_user(request, pk)
-    return render(request, "checklists/detail.html", {"checklist": checklist})
+    services.record_view(checklist=checklist, by=request.user)
+    context = _read_context(checklist)
+    context["is_author"] = checklist.author_id == request.user.pk
+    return render(request, "checklists/detail.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    checklist = _get_own_checklist(request, pk)
+    if checklist.status != Checklist.Status.DRAFT:
+        raise PermissionDenied("Only drafts can be deleted.")
+    if request.method == "POST":
+        case_reference = checklist.case_reference
+        services.delete_draft(checklist=checklist, by=request.user)
+        messages.success(request, f"The draft checklist for {case_reference} has been deleted.")
+        return redirect("checklists:list")
+    return render(request, "checklists/delete.html", {"checklist": checklist})
+
+
+@never_cache
+@login_required
+@require_GET
+def export_pdf(request, pk):
+    from .pdf import render_checklist_pdf  # WeasyPrint is heavy: import it only when exporting
+
+    checklist = get_checklist_for_user(request, pk)
+    services.record_export(checklist=checklist, by=request.user)
+    context = _read_context(checklist)
+    context["exported_by"] = request.user
+    context["exported_at"] = timezone.localtime()
+    pdf = render_checklist_pdf(request, context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"checklist-{checklist.case_reference.replace('/', '-')}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

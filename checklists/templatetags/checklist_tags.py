@@ -1,0 +1,29 @@
+from django import template
+
+from checklists.models import Checklist, ChecklistTemplate
+
+register = template.Library()
+
+TAG_COLOURS = {
+    Checklist.Status.DRAFT: "govuk-tag--grey",
+    Checklist.Status.SUBMITTED: "govuk-tag--blue",
+    Checklist.Status.RETURNED: "govuk-tag--orange",
+    Checklist.Status.SIGNED_OFF: "govuk-tag--green",
+}
+
+
+@register.inclusion_tag("checklists/_status_tag.html")
+def status_tag(checklist: Checklist) -> dict:
+    """A checklist's status as a GOV.UK tag, one colour per status."""
+    return {"label": checklist.get_status_display(), "colour": TAG_COLOURS.get(checklist.status, "")}
+
+
+@register.inclusion_tag("checklists/_related_checklists.html")
+def related_checklists(theme) -> dict:
+    """Published checklists with a step that links to one of this theme's practice points."""
+    templates = (
+        ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED, steps__practice_points__theme=theme)
+        .distinct()
+        .order_by("title")
+    )
+    return {"templates": list(templates), "theme": theme}

@@ -1,0 +1,241 @@
+"""Reading answers from a step's form, and gathering what a step or summary page shows.
+
+Field names are built from question keys, which are slugs and so never contain a dot:
+`q-<key>` holds the value (repeated for multiple choice), `q-<key>.day`, `.month` and `.year`
+hold a date, and `revision-<key>` the revision the page was based on. The first input of every
+question has the id `q-<key>`, so error links and "Change" links can focus it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404, QueryDict
+
+from casestudies.models import LearningPoint
+from guidance.models import KeyFact, PracticePoint
+
+from .models import Answer, Checklist, Comment, Prompt, Question, Step
+from .services import InvalidAnswer
+
+DATE_PARTS = ("day", "month", "year")
+
+
+def field_name(question: Question) -> str:
+    return f"q-{question.key}"
+
+
+def revision_name(question: Question) -> str:
+    return f"revision-{question.key}"
+
+
+def _prefix(question: Question, data: QueryDict) -> str:
+    """Autosave may send `value`/`value.day`…; the step form sends `q-<key>`/`q-<key>.day`…"""
+    if "value" in data or any(f"value.{part}" in data for part in DATE_PARTS):
+        return "value"
+    return field_name(question)
+
+
+def date_parts(question: Question, data: QueryDict) -> dict[str, str]:
+    prefix = _prefix(question, data)
+    return {part: data.get(f"{prefix}.{part}", "").strip() for part in DATE_PARTS}
+
+
+def read_value(question: Question, data: QueryDict) -> str | list[str]:
+    """The raw answer from a POST, ready for services.normalise_answer. Dates come back as YYYY-MM-DD."""
+    prefix = _prefix(question, data)
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
+        return data.getlist(prefix)
+    if question.kind == Question.Kind.DATE:
+        if prefix in data and not any(f"{prefix}.{part}" in data for part in DATE_PARTS):
+            return data.get(prefix, "")  # already YYYY-MM-DD
+        return _date_from_parts(date_parts(question, data))
+    return data.get(prefix, "")
+
+
+def _date_from_parts(parts: dict[str, str]) -> str:
+    if not any(parts.values()):
+        return ""
+    missing = [part for part in DATE_PARTS if not parts[part]]
+    if missing:
+        raise InvalidAnswer(f"The date must include a {' and a '.join(missing)}.")
+    if not all(parts[part].isdigit() for part in DATE_PARTS) or len(parts["year"]) != 4:
+        raise InvalidAnswer("Enter a real date, for example 27 3 2026, with a 4-digit year.")
+    try:
+        return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"])).isoformat()
+    except ValueError:
+        raise InvalidAnswer("Enter a real date, for example 27 3 2026.") from None
+
+
+def read_revision(question: Question, data: QueryDict) -> int | None:
+    raw = data.get("revision", data.get(revision_name(question), ""))
+    try:
+        revision = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return revision if revision >= 0 else None
+
+
+@dataclass
+class QuestionRow:
+    """One question as a page shows it: what is in the field, and anything to say about it."""
+
+    question: Question
+    answer: Answer | None = None
+    value: str = ""  # text, or the stored value of a choice or date question
+    selected: list[str] = field(default_factory=list)
+    day: str = ""
+    month: str = ""
+    year: str = ""
+    revision: int = 0
+    error: str = ""
+    conflict: Answer | None = None  # the newer saved answer that this page's text would have overwritten
+
+    @classmethod
+    def saved(cls, question: Question, answer: Answer | None) -> "QuestionRow":
+        value = answer.value if answer else ""
+        row = cls(question=question, answer=answer, value=value, revision=answer.revision if answer else 0)
+        row.selected = [item for item in value.split("\n") if item] if question.options else []
+        if question.kind == Question.Kind.DATE and value:
+            year, month, day = value.split("-")
+            row.year, row.month, row.day = year, str(int(month)), str(int(day))
+        return row
+
+    @classmethod
+    def posted(cls, question: Question, answer: Answer | None, data: QueryDict) -> "QuestionRow":
+        """What the person typed, kept exactly, so that a refused save loses nothing."""
+        row = cls(question=question, answer=answer, revision=read_revision(question, data) or 0)
+        if question.kind == Question.Kind.DATE:
+            parts = date_parts(question, data)
+            row.day, row.month, row.year = parts["day"], parts["month"], parts["year"]
+        elif question.kind == Question.Kind.MULTIPLE_CHOICE:
+            row.selected = data.getlist(field_name(question))
+        else:
+            row.value = data.get(field_name(question), "").replace("\r\n", "\n")
+            row.selected = [row.value] if question.options else []
+        return row
+
+    @property
+    def labels(self) -> list[str]:
+        return self.question.labels_for(self.answer.value if self.answer else "")
+
+    @property
+    def conflict_labels(self) -> list[str]:
+        return self.question.labels_for(self.conflict.value) if self.conflict else []
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer and self.answer.value)
+
+    @property
+    def anchor(self) -> str:
+        return field_name(self.question)
+
+    @property
+    def options(self) -> list[dict]:
+        return [
+            {
+                **option,
+                "id": field_name(self.question) if index == 1 else f"{field_name(self.question)}.{index}",
+                "checked": option["value"] in self.selected,
+            }
+            for index, option in enumerate(self.question.options, start=1)
+        ]
+
+
+def guidance_prefetches(prefix: str = "") -> list[Prefetch]:
+    return [
+        Prefetch(f"{prefix}practice_points", queryset=PracticePoint.objects.select_related("theme")),
+        Prefetch(f"{prefix}key_facts", queryset=KeyFact.objects.select_related("knowledge_bite")),
+        Prefetch(f"{prefix}learning_points", queryset=LearningPoint.objects.select_related("case_study")),
+    ]
+
+
+def prompt_queryset():
+    return Prompt.objects.select_related(
+        "question", "show_on_step", "key_fact__knowledge_bite", "practice_point__theme"
+    ).order_by("show_on_step__number", "id")
+
+
+def triggered_prompts(prompts, answers: dict[int, Answer]) -> list[Prompt]:
+    return [
+        prompt
+        for prompt in prompts
+        if prompt.question_id in answers and prompt.is_triggered_by(answers[prompt.question_id].value)
+    ]
+
+
+@dataclass
+class StepPage:
+    """Everything one step page needs, loaded in a fixed number of queries."""
+
+    checklist: Checklist
+    steps: list[Step]
+    step: Step
+    rows: list[QuestionRow]
+    answers: dict[int, Answer]
+    prompts: list[Prompt]
+    comments: list[Comment]
+
+    @classmethod
+    def load(cls, checklist: Checklist, number: int) -> "StepPage":
+        steps = list(
+            checklist.template.steps.order_by("number").prefetch_related(
+                *guidance_prefetches(), Prefetch("questions", queryset=Question.objects.order_by("order", "id"))
+            )
+        )
+        step = next((step for step in steps if step.number == number), None)
+        if step is None:
+            raise Http404("That step is not part of this checklist.")
+        answers = {answer.question_id: answer for answer in checklist.answers.all()}
+        prompts = triggered_prompts(prompt_queryset().filter(show_on_step=step), answers)
+        comments = list(checklist.comments.select_related("author", "step"))
+        rows = [QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()]
+        return cls(checklist, steps, step, rows, answers, prompts, comments)
+
+    @property
+    def previous_step(self) -> Step | None:
+        index = self.steps.index(self.step)
+        return self.steps[index - 1] if index > 0 else None
+
+    @property
+    def next_step(self) -> Step | None:
+        index = self.steps.index(self.step)
+        return self.steps[index + 1] if index + 1 < len(self.steps) else None
+
+    @property
+    def step_comments(self) -> list[Comment]:
+        return [comment for comment in self.comments if comment.step_id == self.step.pk]
+
+    @property
+    def general_comments(self) -> list[Comment]:
+        return [comment for comment in self.comments if comment.step_id is None]
+
+
+@dataclass
+class StepSummary:
+    step: Step
+    rows: list[QuestionRow]
+    comments: list[Comment]
+    prompts: list[Prompt]
+
+
+def summarise(checklist: Checklist, *, with_guidance: bool = False) -> tuple[list[StepSummary], list[Comment]]:
+    """Every step with its answers and comments, for the check-answers, detail and PDF pages."""
+    prefetches = [Prefetch("questions", queryset=Question.objects.order_by("order", "id"))]
+    if with_guidance:
+        prefetches += guidance_prefetches()
+    steps = list(checklist.template.steps.order_by("number").prefetch_related(*prefetches))
+    answers = {answer.question_id: answer for answer in checklist.answers.all()}
+    comments = list(checklist.comments.select_related("author", "step"))
+    prompts = triggered_prompts(prompt_queryset().filter(template=checklist.template_id), answers)
+    summaries = [
+        StepSummary(
+            step=step,
+            rows=[QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()],
+            comments=[comment for comment in comments if comment.step_id == step.pk],
+            prompts=[prompt for prompt in prompts if prompt.show_on_step_id == step.pk],
+        )
+        for step in steps
+    ]
+    return summaries, [comment for comment in comments if comment.step_id is None]

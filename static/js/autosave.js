@@ -1,0 +1,222 @@
+// Background saving of checklist answers, with htmx.
+//
+// Each question posts its own value when it changes and swaps only its status line. This script:
+// - sends the current CSRF token (read from the cookie, so a sign-in in another tab keeps working);
+// - shows refused saves (400 invalid, 409 changed elsewhere, 423 locked) instead of dropping them;
+// - on 401 (signed out), a network failure or a server error, says so beside the question, keeps
+//   the text in the field and tries again when the person comes back to the tab, or asks to;
+// - lets the person use the saved version in a conflict;
+// - warns before leaving the page while an answer is unsaved.
+// Nothing is ever written to localStorage, sessionStorage or cookies.
+
+const SWAPPED_ERRORS = new Set([400, 409, 423]);
+const form = document.querySelector("form[data-autosave-form]");
+const htmx = window.htmx;
+
+function readCookie(name) {
+  if (!name) return "";
+  const prefix = `${name}=`;
+  for (const part of document.cookie.split(";")) {
+    const item = part.trim();
+    if (item.startsWith(prefix)) return decodeURIComponent(item.slice(prefix.length));
+  }
+  return "";
+}
+
+function questionOf(element) {
+  return element && element.closest ? element.closest("[data-autosave-question]") : null;
+}
+
+function statusOf(question) {
+  return document.getElementById(`status-${question.dataset.autosaveQuestion}`);
+}
+
+function showStatus(question, text, { error = false, retry = false, signIn = false } = {}) {
+  const region = statusOf(question);
+  if (!region) return;
+  const line = document.createElement("p");
+  line.className = error ? "app-autosave-status app-autosave-status--error" : "app-autosave-status";
+  line.append(text);
+  if (signIn) {
+    line.append(" ");
+    const link = document.createElement("a");
+    link.className = "govuk-link";
+    link.href = document.body.dataset.loginUrl || "/accounts/login/";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "Sign in again in a new tab";
+    line.append(link, ", then come back: it will save automatically.");
+  }
+  region.replaceChildren(line);
+  if (retry) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-2";
+    button.dataset.autosaveRetry = question.dataset.autosaveQuestion;
+    button.textContent = "Try again";
+    region.append(button);
+  }
+}
+
+if (form && htmx) {
+  const unsaved = new Set(); // questions typed in since their last successful save
+  const failed = new Set(); // questions whose last save could not reach the server or was signed out
+  let signedOut = false;
+
+  document.querySelectorAll("[data-autosave-note]").forEach((note) => {
+    note.hidden = false;
+  });
+
+  function csrfToken() {
+    return readCookie(form.dataset.csrfCookie) || form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  }
+
+  form.addEventListener("input", (event) => {
+    const question = questionOf(event.target);
+    if (question) unsaved.add(question);
+  });
+
+  // A date is saved once the person leaves its three boxes, not after each one.
+  form.addEventListener("focusout", (event) => {
+    const question = questionOf(event.target);
+    if (!question || !question.querySelector(".govuk-date-input")) return;
+    if (event.relatedTarget && question.contains(event.relatedTarget)) return;
+    if (unsaved.has(question)) htmx.trigger(question, "app-date-complete");
+  });
+
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (!questionOf(event.detail.elt)) return;
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const question = questionOf(event.detail.elt);
+    if (!question) return;
+    const status = event.detail.xhr.status;
+    if (status === 200) {
+      signedOut = false;
+      failed.delete(question);
+      return;
+    }
+    if (SWAPPED_ERRORS.has(status)) {
+      // Show the refusal (invalid answer, conflict or locked checklist) in place of the status.
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      failed.delete(question);
+      return;
+    }
+    event.detail.shouldSwap = false;
+    failed.add(question);
+    if (status === 401) {
+      signedOut = true;
+      showStatus(question, "Not saved: you have been signed out. Your text is still here.", {
+        error: true,
+        retry: true,
+        signIn: true,
+      });
+    } else if (status === 403) {
+      showStatus(question, "Not saved: your sign-in has changed. Your text is still here. Reload the page after copying it if trying again does not work.", {
+        error: true,
+        retry: true,
+      });
+    } else {
+      showStatus(question, "Not saved: something went wrong on our side. Your text is still here.", {
+        error: true,
+        retry: true,
+      });
+    }
+  });
+
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const question = questionOf(event.detail.elt);
+    if (question && event.detail.xhr && event.detail.xhr.status === 200) unsaved.delete(question);
+  });
+
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const question = questionOf(event.detail.elt);
+    if (!question) return;
+    failed.add(question);
+    showStatus(question, "Not saved: Practice Hub could not be reached. Check your connection. Your text is still here.", {
+      error: true,
+      retry: true,
+    });
+  });
+
+  function retryFailed() {
+    failed.forEach((question) => {
+      if (document.body.contains(question)) htmx.trigger(question, "app-retry");
+    });
+  }
+
+  window.addEventListener("focus", retryFailed);
+  window.addEventListener("online", retryFailed);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") retryFailed();
+  });
+
+  form.addEventListener("click", (event) => {
+    const retry = event.target.closest("[data-autosave-retry]");
+    if (retry) {
+      const question = questionOf(retry);
+      if (question) htmx.trigger(question, "app-retry");
+      return;
+    }
+    const useSaved = event.target.closest("[data-use-saved]");
+    if (useSaved) useSavedVersion(useSaved);
+  });
+
+  // "Use the saved version" in a conflict: put the newer saved answer in the field, and build on it.
+  function useSavedVersion(button) {
+    const question = questionOf(button);
+    const key = button.dataset.useSaved;
+    const value = button.dataset.savedValue || "";
+    const text = question.querySelector("textarea, input.govuk-input:not(.govuk-date-input__input)");
+    if (text) {
+      text.value = value;
+      text.dispatchEvent(new Event("keyup")); // refreshes the character count
+    } else if (question.querySelector(".govuk-date-input")) {
+      const [year = "", month = "", day = ""] = value ? value.split("-") : [];
+      question.querySelector(`[name="q-${key}.day"]`).value = day ? String(Number(day)) : "";
+      question.querySelector(`[name="q-${key}.month"]`).value = month ? String(Number(month)) : "";
+      question.querySelector(`[name="q-${key}.year"]`).value = year;
+    } else {
+      const chosen = new Set(value.split("\n").filter(Boolean));
+      question.querySelectorAll(`input[name="q-${key}"]`).forEach((input) => {
+        input.checked = chosen.has(input.value);
+      });
+    }
+    document.getElementById(`revision-${key}`).value = button.dataset.savedRevision;
+    unsaved.delete(question);
+    failed.delete(question);
+    showStatus(question, "You are now using the saved version.");
+    const focusable = question.querySelector("textarea, input:not([type=hidden])");
+    if (focusable) focusable.focus();
+  }
+
+  form.addEventListener("submit", (event) => {
+    if (signedOut) {
+      // A full-page post while signed out would lose the text on the way to the sign-in page.
+      event.preventDefault();
+      const first = failed.values().next().value;
+      if (first) {
+        showStatus(first, "Not saved: you have been signed out. Your text is still here.", {
+          error: true,
+          retry: true,
+          signIn: true,
+        });
+        first.scrollIntoView({ block: "center" });
+      }
+      return;
+    }
+    // The page may predate a sign-in in another tab: send the current token.
+    form.querySelector("input[name=csrfmiddlewaretoken]").value = csrfToken();
+    unsaved.clear();
+  });
+
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved.size || failed.size) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+}
