@@ -1,0 +1,125 @@
+"""purge_checklists: only old signed-off checklists go, each leaving a record without its content."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from checklists.models import Answer, Checklist, Comment, Event, PurgeRecord
+from tests.checklists import supervision_support
+from tests.checklists.supervision_support import days_ago, make_checklist
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+# Shared fixtures.
+template = supervision_support.template
+
+
+def purge(*args):
+    out = StringIO()
+    call_command("purge_checklists", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def checklists(fca, supervisor, template, settings):
+    settings.CHECKLIST_RETENTION_DAYS = 730
+    old = make_checklist(fca, template, status=Checklist.Status.SIGNED_OFF, signed_off_at=days_ago(800))
+    CommentFactory(checklist=old, author=supervisor, body="Well done on the Alice and Beth learning.")
+    return {
+        "old": old,
+        "recent": make_checklist(fca, template, status=Checklist.Status.SIGNED_OFF, signed_off_at=days_ago(100)),
+        "old_draft": make_checklist(fca, template, status=Checklist.Status.DRAFT, created_at=days_ago(900)),
+        "old_returned": make_checklist(fca, template, status=Checklist.Status.RETURNED, returned_at=days_ago(900)),
+        "old_submitted": make_checklist(fca, template, submitted_at=days_ago(900)),
+    }
+
+
+def test_a_dry_run_changes_nothing(checklists):
+    before = (Checklist.objects.count(), Answer.objects.count(), Comment.objects.count(), Event.objects.count())
+    output = purge("--dry-run")
+    assert "Would purge 1 signed-off checklist " in output
+    assert "3 answers, 1 comments, 2 timeline events" in output
+    assert "Dry run: nothing was changed." in output
+    after = (Checklist.objects.count(), Answer.objects.count(), Comment.objects.count(), Event.objects.count())
+    assert after == before
+    assert not PurgeRecord.objects.exists()
+
+
+def test_it_deletes_only_signed_off_checklists_past_the_retention_period(checklists, template, north):
+    old = checklists["old"]
+    output = purge()
+    assert "Purged 1 signed-off checklist " in output
+    assert not Checklist.objects.filter(pk=old.pk).exists()
+    assert not Answer.objects.filter(checklist_id=old.pk).exists()
+    assert not Comment.objects.filter(checklist_id=old.pk).exists()
+    assert not Event.objects.filter(checklist_id=old.pk).exists()
+    for kept in ("recent", "old_draft", "old_returned", "old_submitted"):
+        assert Checklist.objects.filter(pk=checklists[kept].pk).exists(), kept
+    record = PurgeRecord.objects.get()
+    assert record.checklist_id == old.pk
+    assert (record.template_slug, record.template_version) == (template.slug, template.version)
+    assert record.team_name == north.name
+    assert record.signed_off_at == old.signed_off_at
+    assert (record.answer_count, record.comment_count, record.event_count) == (3, 1, 2)
+    assert record.retention_days == 730
+    assert record.purged_by == "purge_checklists command"
+
+
+def test_the_record_and_the_output_hold_no_case_details(checklists):
+    old = checklists["old"]
+    output = purge("-v", "2")
+    record = PurgeRecord.objects.values().get()
+    text = f"{output} {record}"
+    assert str(old.pk) in output
+    assert old.case_reference not in text
+    assert old.title not in text
+    assert "Alice and Beth" not in text
+    assert "bruise" not in text
+
+
+def test_running_it_again_purges_nothing_more(checklists):
+    purge()
+    assert "Purged 0 signed-off checklists" in purge()
+    assert PurgeRecord.objects.count() == 1
+
+
+def test_older_than_days_overrides_the_setting(checklists):
+    purge("--older-than-days", "50")
+    assert not Checklist.objects.filter(pk__in=[checklists["old"].pk, checklists["recent"].pk]).exists()
+    assert PurgeRecord.objects.count() == 2
+    assert set(PurgeRecord.objects.values_list("retention_days", flat=True)) == {50}
+
+
+def test_the_retention_period_comes_from_settings(checklists, settings):
+    settings.CHECKLIST_RETENTION_DAYS = 1000
+    assert "Purged 0" in purge()
+    assert Checklist.objects.filter(pk=checklists["old"].pk).exists()
+
+
+def test_it_works_through_many_in_batches(fca, template):
+    for _ in range(7):
+        make_checklist(fca, template, status=Checklist.Status.SIGNED_OFF, signed_off_at=days_ago(1000))
+    output = purge("--batch-size", "3")
+    assert "Purged 7 signed-off checklists" in output
+    assert PurgeRecord.objects.count() == 7
+    assert not Checklist.objects.exists()
+
+
+@pytest.mark.parametrize("args", [("--older-than-days", "0"), ("--older-than-days", "-5"), ("--batch-size", "0")])
+def test_it_refuses_nonsense_numbers(args, checklists):
+    with pytest.raises(CommandError):
+        purge(*args)
+    assert Checklist.objects.count() == 5
+
+
+def test_purged_checklists_leave_no_auditlog_copy_of_their_content(checklists):
+    from auditlog.models import LogEntry
+
+    old = checklists["old"]
+    purge()
+    for entry in LogEntry.objects.all():
+        text = f"{entry.object_repr} {entry.changes}"
+        assert old.case_reference not in text
+        assert old.title not in text
