@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -208,7 +210,7 @@ class KeyFact(models.Model):
 
     @property
     def display_value(self) -> str:
-        number = f"{self.value.normalize():f}"
+        number = f"{Decimal(self.value).normalize():f}"
         return f"{number}%" if self.unit == "%" else f"{number} {self.unit}"
 
 

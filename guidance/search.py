@@ -250,7 +250,7 @@ def _excerpt(text: str, terms: list[str]) -> str:
 MARKDOWN_NOISE = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: keep the text
     (re.compile(r"(\*\*|__)"), ""),  # bold
-    (re.compile(r"(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])"), ""),  # emphasis, not intra-word underscores
+    (re.compile(r"(?<![\w*\\])[*_](?=\S)|(?<=[^\s\\])[*_](?![\w*])"), ""),  # emphasis, not intra-word or escaped
     (re.compile(r"(?m)^\s*(?:[-+*]|\d+\.|#{1,6}|>)\s+"), ""),  # list markers, headings, quotes
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),  # backslash escapes
     (re.compile(r"`"), ""),

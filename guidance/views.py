@@ -10,7 +10,7 @@ from . import related
 from .charts import charts_for
 from .forms import ResourceFilterForm, SearchForm
 from .models import KeyFact, KnowledgeBite, Resource, Section, Theme
-from .search import search, sources
+from .search import MAX_QUERY_LENGTH, search, sources
 
 RESOURCES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
@@ -232,8 +232,11 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(form=self.form, breadcrumbs=[home_crumb(), guidance_crumb(), ("Search", None)])
-        if not self.form.is_bound or not self.form.is_valid():
-            context["search_query"] = self.request.GET.get("q", "")[:200]
+        if not self.form.is_bound:
+            context["browse_themes"] = self.browse_themes()
+            return context
+        if not self.form.is_valid():
+            context["search_query"] = self.request.GET.get("q", "")[:MAX_QUERY_LENGTH]
             return context
         query, only = self.form.cleaned_data["q"], self.form.cleaned_data["type"] or None
         context["search_query"] = query
