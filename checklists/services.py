@@ -145,10 +145,10 @@ def save_answer(
     stored = normalise_answer(question, value)
     try:
         with transaction.atomic():
-            answer, created = Answer.objects.get_or_create(checklist=checklist, question=question)
+            answer = Answer.objects.get_or_create(checklist=checklist, question=question)[0]
     except IntegrityError:
-        answer, created = Answer.objects.get(checklist=checklist, question=question), False
-    if not created and answer.value == stored:
+        answer = Answer.objects.get(checklist=checklist, question=question)
+    if answer.value == stored:
         # Already saved, perhaps from another tab: nothing to overwrite, so no conflict.
         return answer
     if answer.revision != base_revision:

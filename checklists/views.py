@@ -119,7 +119,7 @@ def checklist_list(request):
 @require_http_methods(["GET", "POST"])
 def start(request):
     templates = ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED).order_by("title")
-    form = ChooseTemplateForm(request.POST or None)
+    form = ChooseTemplateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return redirect("checklists:details", slug=form.cleaned_data["template"].slug)
     return render(
@@ -144,7 +144,7 @@ def start(request):
 @require_http_methods(["GET", "POST"])
 def details(request, slug):
     template = get_object_or_404(ChecklistTemplate, slug=slug, status=ChecklistTemplate.Status.PUBLISHED)
-    form = DetailsForm(request.POST or None)
+    form = DetailsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         checklist = services.start_checklist(
             template=template,
@@ -174,7 +174,7 @@ def edit_details(request, pk):
     checklist = _get_own_checklist(request, pk)
     if not checklist.is_editable:
         return _locked_redirect(request, checklist)
-    form = DetailsForm(request.POST or None, instance=checklist)
+    form = DetailsForm(request.POST if request.method == "POST" else None, instance=checklist)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The case details have been saved.")
@@ -243,10 +243,13 @@ def step(request, pk, number):
         if resolve_key == question.key and resolve_action == "mine":
             base = _int(request.POST.get(f"conflict-revision-{question.key}"))
         try:
+            value = read_value(question, request.POST)
+            if answer is None and not value:
+                continue  # still unanswered: nothing to save
             services.save_answer(
                 checklist=checklist,
                 question=question,
-                value=read_value(question, request.POST),
+                value=value,
                 base_revision=base if base is not None else -1,
                 by=request.user,
             )
