@@ -13,6 +13,7 @@ from casestudies.models import LearningPoint
 from guidance.models import KeyFact, PracticePoint
 
 from .models import Answer, Checklist, Comment, Prompt, Question, Step
+from .walkthrough import guidance_prefetches, prompt_queryset
 
 
 @dataclass
@@ -83,18 +84,12 @@ class Review:
 
 
 def load_steps(checklist: Checklist) -> list[Step]:
-    """The template's steps with their questions and linked guidance: five queries."""
+    """The template's steps with their questions and linked guidance, as the walkthrough shows them: five queries."""
     return list(
         Step.objects.filter(template_id=checklist.template_id)
         .order_by("number")
         .prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order", "id")),
-            Prefetch("practice_points", queryset=PracticePoint.objects.select_related("theme").order_by("order")),
-            Prefetch("key_facts", queryset=KeyFact.objects.select_related("knowledge_bite")),
-            Prefetch(
-                "learning_points",
-                queryset=LearningPoint.objects.select_related("case_study").order_by("case_study__title", "order"),
-            ),
+            Prefetch("questions", queryset=Question.objects.order_by("order", "id")), *guidance_prefetches()
         )
     )
 
@@ -102,11 +97,7 @@ def load_steps(checklist: Checklist) -> list[Step]:
 def build_review(checklist: Checklist, steps: list[Step] | None = None) -> Review:
     steps = steps if steps is not None else load_steps(checklist)
     answers = {answer.question_id: answer for answer in checklist.answers.all()}
-    prompts = list(
-        Prompt.objects.filter(template_id=checklist.template_id).select_related(
-            "question", "key_fact", "practice_point__theme"
-        )
-    )
+    prompts = list(prompt_queryset().filter(template_id=checklist.template_id))
     comments = list(checklist.comments.select_related("author", "step"))
 
     # A supervisor never reads work in progress: while a checklist is back with its author,

@@ -58,14 +58,14 @@ def _require_reviewer(user: User) -> None:
 
 
 def _pagination(
-    request, page, *, param="page", label="Pages", fragment="", previous_label="Previous", next_label="Next"
+    request, page, *, param="page", label="Pages", path="", fragment="", previous_label="Previous", next_label="Next"
 ) -> dict:
     """Links for the GOV.UK pagination component, keeping the other GET parameters."""
 
     def url(number: int) -> str:
         params = request.GET.copy()
         params[param] = number
-        return f"?{params.urlencode()}{fragment}"
+        return f"{path}?{params.urlencode()}{fragment}"
 
     items = [
         {"ellipsis": True}
@@ -272,6 +272,8 @@ def _review_context(request, checklist: Checklist, *, steps=None, forms=None) ->
             timeline,
             param="timeline",
             label="Timeline pages",
+            # Absolute, because a form error re-renders this page at an action's address.
+            path=reverse("supervision:review", kwargs={"pk": checklist.pk}),
             fragment="#timeline",
             previous_label="Newer events",
             next_label="Older events",

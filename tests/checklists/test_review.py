@@ -316,3 +316,11 @@ def test_the_review_page_takes_the_same_number_of_queries_for_1_or_50(
     with django_assert_max_num_queries(20):
         response = client.get(review_url(checklist))
     assert response.status_code == 200
+
+
+def test_timeline_links_still_work_after_a_form_error(client_for, supervisor, submitted):
+    for _ in range(25):
+        EventFactory(checklist=submitted, kind=Event.Kind.VIEWED, actor=supervisor)
+    response = client_for(supervisor).post(reverse("supervision:discussed", kwargs={"pk": submitted.pk}), {})
+    assert response.status_code == 400
+    assert f'href="{review_url(submitted)}?timeline=2#timeline"'.encode() in response.content
