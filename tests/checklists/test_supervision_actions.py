@@ -409,3 +409,10 @@ def test_a_supervisor_cannot_change_an_answer(supervisor, submitted, fca, templa
             )
         answer.refresh_from_db()
         assert answer.value != "Overwritten by the supervisor"
+
+
+def test_success_messages_stay_on_the_server(client_for, supervisor, submitted):
+    client = client_for(supervisor)
+    post(client, "comment", submitted, {"comment-body": "Noted."})
+    assert "messages" not in client.cookies
+    assert b"Your comment has been added." in client.get(review_url(submitted)).content
