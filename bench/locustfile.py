@@ -45,9 +45,13 @@ measure_from = {"time": float("inf")}
 window = {"first_start": None, "last_end": None, "count": 0}
 
 
+load_average = {}
+
+
 @events.test_start.add_listener
 def on_test_start(environment, **kwargs):
     measure_from["time"] = time.monotonic() + WARMUP
+    load_average["start"] = os.getloadavg()[0]
 
 
 class BenchUser(FastHttpUser):
@@ -66,7 +70,8 @@ class BenchUser(FastHttpUser):
             self.sign_in(self.slot["user"])
 
     def _remember_cookies(self, response) -> None:
-        for header in response.headers.get_all("Set-Cookie") if response.headers else []:
+        headers = response.headers.get_all("Set-Cookie") if response.headers is not None else None
+        for header in headers or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
         self.headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
@@ -181,6 +186,8 @@ def write_results(environment, **kwargs):
         "queries_max": max(query_counts) if query_counts else None,
         "queries_min": min(query_counts) if query_counts else None,
         "statuses": statuses,
+        # The 1-minute load average before and after: a busy machine makes the figures noisy.
+        "load_average": [load_average.get("start"), os.getloadavg()[0]],
         "sign_in_failures": sign_in_failures,
         "errors": errors,
     }

@@ -106,10 +106,18 @@ def collect(run_dir: Path) -> dict:
             continue
         path = run_dir / f"endpoint-{target['name']}.json"
         if not path.exists():
-            endpoints.append({**_describe(target), "status": "failed", "reason": "locust wrote no figures"})
+            endpoints.append(
+                {**_describe(target), "status": "failed", "reason": "locust wrote no figures", "errors": 1}
+            )
             continue
         figures = _read_json(path)
         errors = figures["failures"] + figures["warmup_failures"] + len(figures["sign_in_failures"])
+        if not figures["requests"]:
+            first = (
+                figures["sign_in_failures"] or [e["error"] for e in figures["errors"]] or ["no request completed"]
+            )[0]
+            endpoints.append({**_describe(target), "status": "failed", "reason": first, "errors": max(errors, 1)})
+            continue
         endpoints.append(
             {
                 **_describe(target),
@@ -127,6 +135,7 @@ def collect(run_dir: Path) -> dict:
                 "statuses": figures["statuses"],
                 "queries_median": figures["queries_median"],
                 "queries_max": figures["queries_max"],
+                "load_average": figures.get("load_average"),
             }
         )
     for target in targets["missing"]:
@@ -281,14 +290,15 @@ def evaluate(report: dict) -> list[dict]:
         ],
     )
 
-    failing = [{"name": e["name"], "value": e["errors"]} for e in measured if e["errors"]]
+    failed = [e for e in endpoints if e["status"] == "failed"]
+    failing = [{"name": e["name"], "value": e["errors"]} for e in measured + failed if e["errors"]]
     add(
         "errors",
         "Zero errors",
         failing,
         [e["name"] for e in measured],
-        f"{sum(e['errors'] for e in measured)} errors in {sum(e['requests'] for e in measured):,} requests",
-        [e["name"] for e in unmeasured],
+        f"{sum(e['errors'] for e in measured + failed)} errors in {sum(e['requests'] for e in measured):,} requests",
+        [e["name"] for e in unmeasured if e["status"] == "missing"],
     )
     return budgets
 
@@ -439,6 +449,7 @@ def render(report: dict, analysis: str) -> str:
         f"| Redis | {machine['redis']} |",
         f"| Python, Django | {machine['python']}, {machine['django']} |",
         f"| gunicorn, locust | {machine['gunicorn']}, {machine['locust']} |",
+        f"| 1-minute load average during the run | {_load_range(report)} |",
         "",
         "## Results",
         "",
@@ -450,7 +461,7 @@ def render(report: dict, analysis: str) -> str:
         if e["status"] != "measured":
             out.append(f"| {e['label']} | **{e['status'].upper()}** | | | | | | {e['reason']} |")
             continue
-        ratio = "1.00" if e["name"] == "baseline" else f"{e['ratio_to_baseline']:.2f}"
+        ratio = _ratio(e)
         out.append(
             f"| {label} | {e['rps']:.1f} | {ratio} | {_ms(e['p50_ms'])} | {_ms(e['p95_ms'])} | "
             f"{_ms(e['p99_ms'])} | {e['errors']} | {_queries(e)} |"
@@ -502,13 +513,26 @@ def render(report: dict, analysis: str) -> str:
         "```sh",
         f"bash bench/run.sh --scale {run['scale']:g} --duration {run['duration_s']} --users {run['users']} "
         f"--workers {run['workers']}",
-        "make bench    # the default: scale 1, 20 s per endpoint, 8 users, 2 × cores + 1 workers",
+        "make bench    # the default: scale 1, 20 s per endpoint, 8 users, one worker per core",
         "```",
         "",
         "Raw figures and logs are in `bench-results/<timestamp>/`; the report is `docs/benchmarks.json`.",
         "",
     ]
     return "\n".join(out)
+
+
+def _load_range(report: dict) -> str:
+    """A machine busy with other work gives noisy figures; say how busy it was."""
+    before = report["run"].get("load_before")
+    during = [v for e in report["endpoints"] for v in (e.get("load_average") or []) if v is not None]
+    parts = []
+    if before is not None:
+        busy = before > report["machine"]["cores"] / 2
+        parts.append(f"{before:.1f} before the run" + (" (other work was running: figures are noisy)" if busy else ""))
+    if during:
+        parts.append(f"{min(during):.1f} to {max(during):.1f} during it")
+    return ", ".join(parts) or "unknown"
 
 
 def _ratio(figures: dict) -> str:

@@ -3,7 +3,7 @@
 # PostgreSQL and Redis, loaded by locust one endpoint at a time. See docs/benchmarks.md.
 #
 #   bash bench/run.sh [--scale 1.0] [--duration 20] [--users 8] [--workers N] [--regenerate]
-#                     [--seed 2020] [--warmup 3] [--port 8765] [--only name,name]
+#                     [--seed 2020] [--warmup 3] [--port N] [--only name,name]
 #
 # It needs PostgreSQL and Redis running (it starts neither); it creates the database if missing.
 set -euo pipefail
@@ -16,7 +16,7 @@ WORKERS=""
 REGENERATE=0
 SEED=2020
 WARMUP=3
-PORT=${BENCH_PORT:-8765}
+PORT=${BENCH_PORT:-}
 ONLY=""
 
 usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -42,9 +42,10 @@ is_number "$SCALE" || { echo "--scale must be a number, like 0.1 or 1" >&2; exit
 is_count "$DURATION" || { echo "--duration must be a whole number of seconds" >&2; exit 2; }
 is_count "$USERS" || { echo "--users must be a whole number" >&2; exit 2; }
 [[ $WARMUP =~ ^[0-9]+$ ]] || { echo "--warmup must be a whole number of seconds" >&2; exit 2; }
-is_count "$PORT" || { echo "--port must be a port number" >&2; exit 2; }
 CORES=$(nproc)
-WORKERS=${WORKERS:-$((2 * CORES + 1))}
+# One worker per core measured faster than 2 × cores + 1 here: the load generator and PostgreSQL
+# share the same cores, so extra workers only contend for them (docs/benchmarks.md).
+WORKERS=${WORKERS:-$CORES}
 is_count "$WORKERS" || { echo "--workers must be a whole number" >&2; exit 2; }
 
 VENV=${VENV:-.venv}
@@ -75,8 +76,12 @@ if ! "$PY" -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"], s
   echo "Redis is not answering at $REDIS_URL. Start it first (see README, 'Benchmarks')." >&2
   exit 1
 fi
+if [ -z "$PORT" ]; then
+  PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+fi
+is_count "$PORT" || { echo "--port must be a port number" >&2; exit 2; }
 if "$PY" -c "import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $PORT)) != 0)"; then
-  echo "Port $PORT on 127.0.0.1 is in use: pass --port or set BENCH_PORT." >&2
+  echo "Port $PORT on 127.0.0.1 is in use: pass another --port." >&2
   exit 1
 fi
 
@@ -90,11 +95,16 @@ export BENCH_PASSWORD=${BENCH_PASSWORD:-bench-practice-hub-not-a-secret}
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 export PYTHONUNBUFFERED=1
 
+mkdir -p bench-results
+# One run at a time per checkout: two would reset each other's data and share the cores.
+exec 9>bench-results/.lock
+flock -n 9 || { echo "Another benchmark is running in this checkout." >&2; exit 1; }
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=bench-results/$STAMP
 mkdir -p "$OUT"
 echo "== results in $OUT"
 
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 echo "== migrate and load content"
 "$PY" manage.py migrate --noinput -v0
 for command in load_knowledge_bite load_checklist_templates; do
@@ -115,7 +125,7 @@ echo "== static files"
 
 echo "== gunicorn: $WORKERS workers on 127.0.0.1:$PORT ($CORES cores)"
 "$VENV/bin/gunicorn" config.wsgi --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
-  --log-level warning --error-logfile "$OUT/gunicorn.log" &
+  --log-level warning --error-logfile "$OUT/gunicorn.log" >>"$OUT/gunicorn.log" 2>&1 &
 SERVER_PID=$!
 stop_server() {
   if kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -126,14 +136,20 @@ stop_server() {
 trap stop_server EXIT
 ready=0
 for _ in $(seq 1 60); do
-  if "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/healthz/live', timeout=1)" 2>/dev/null; then
+  # Only this server adds X-DB-Queries (BENCH_COUNT_QUERIES=1).
+  if "$PY" -c "import sys, urllib.request as u; sys.exit(u.urlopen('http://127.0.0.1:$PORT/healthz/live', timeout=1).headers.get('X-DB-Queries') is None)" 2>/dev/null; then
     ready=1
     break
   fi
   kill -0 "$SERVER_PID" 2>/dev/null || break
   sleep 0.5
 done
-[ "$ready" = 1 ] || { echo "gunicorn did not start; see $OUT/gunicorn.log" >&2; exit 1; }
+# Make sure it is this gunicorn that answers, not something else that took the port.
+sleep 1
+if [ "$ready" != 1 ] || ! kill -0 "$SERVER_PID" 2>/dev/null || grep -q "Address already in use" "$OUT/gunicorn.log"; then
+  echo "gunicorn did not start on 127.0.0.1:$PORT; see $OUT/gunicorn.log" >&2
+  exit 1
+fi
 
 echo "== endpoints"
 "$PY" bench/targets.py >"$OUT/targets.json"
@@ -149,7 +165,7 @@ mapfile -t ENDPOINTS < <("$PY" -c 'import json, sys; [print(e["name"]) for e in 
 
 "$PY" - "$OUT/run.json" <<EOF
 import json, sys
-json.dump({"stamp": "$STAMP", "scale": float("$SCALE"), "duration_s": $DURATION, "warmup_s": $WARMUP,
+json.dump({"stamp": "$STAMP", "load_before": $LOAD_BEFORE, "scale": float("$SCALE"), "duration_s": $DURATION, "warmup_s": $WARMUP,
            "users": $USERS, "workers": $WORKERS, "seed": $SEED, "port": $PORT,
            "only": [name for name in "$ONLY".split(",") if name]}, open(sys.argv[1], "w"), indent=2)
 EOF
