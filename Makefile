@@ -61,7 +61,7 @@ assets:
 	npm run build
 
 bench: venv
-	bash bench/run.sh
+	bash bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
