@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 
@@ -132,6 +133,7 @@ class ResourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes"]
     fields = ["knowledge_bite", "title", "slug", "kind", "availability", "url", "description", "themes", "order"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Shown as a link")
     def link(self, resource):
