@@ -7,7 +7,7 @@
 //   the text in the field and tries again when the person comes back to the tab, or asks to;
 // - lets the person use the saved version in a conflict;
 // - warns before leaving the page while an answer is unsaved.
-// Nothing is ever written to localStorage, sessionStorage or cookies.
+// Nothing is ever written to browser storage or cookies.
 
 const SWAPPED_ERRORS = new Set([400, 409, 423]);
 const form = document.querySelector("form[data-autosave-form]");
@@ -58,6 +58,14 @@ function showStatus(question, text, { error = false, retry = false, signIn = fal
   }
 }
 
+// htmx 2 notes the page's path in session storage for its history feature, which is switched off
+// here. Clear it, so that browser storage holds nothing about a checklist.
+try {
+  window.sessionStorage.removeItem("htmx-current-path-for-history");
+} catch (error) {
+  // Storage is unavailable, so there is nothing to clear.
+}
+
 if (form && htmx) {
   const unsaved = new Set(); // questions typed in since their last successful save
   const failed = new Set(); // questions whose last save could not reach the server or was signed out
@@ -66,6 +74,12 @@ if (form && htmx) {
   document.querySelectorAll("[data-autosave-note]").forEach((note) => {
     note.hidden = false;
   });
+
+  // "Change" and error links from other pages end in #q-<key>: take the person to that field.
+  if (window.location.hash.startsWith("#q-")) {
+    const field = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (field && typeof field.focus === "function") field.focus();
+  }
 
   function csrfToken() {
     return readCookie(form.dataset.csrfCookie) || form.querySelector("input[name=csrfmiddlewaretoken]").value;
@@ -84,9 +98,34 @@ if (form && htmx) {
     if (unsaved.has(question)) htmx.trigger(question, "app-date-complete");
   });
 
+  // What each question last sent, so that leaving a field ("change") does not send it again.
+  const lastSent = new WeakMap();
+
+  function valuesOf(question) {
+    const key = question.dataset.autosaveQuestion;
+    const values = [];
+    question.querySelectorAll("input, textarea").forEach((input) => {
+      if (!input.name.startsWith(`q-${key}`)) return;
+      if ((input.type === "checkbox" || input.type === "radio") && !input.checked) return;
+      values.push(`${input.name}=${input.value}`);
+    });
+    return values.join("\n");
+  }
+
+  document.body.addEventListener("htmx:confirm", (event) => {
+    const question = event.detail.elt;
+    if (!question.dataset || !question.dataset.autosaveQuestion) return;
+    const trigger = event.detail.triggeringEvent;
+    if (trigger && trigger.type === "change" && lastSent.get(question) === valuesOf(question)) {
+      event.preventDefault(); // already sent: a second copy would only queue behind it
+    }
+  });
+
   document.body.addEventListener("htmx:configRequest", (event) => {
-    if (!questionOf(event.detail.elt)) return;
+    const question = questionOf(event.detail.elt);
+    if (!question) return;
     event.detail.headers["X-CSRFToken"] = csrfToken();
+    lastSent.set(question, valuesOf(question));
   });
 
   document.body.addEventListener("htmx:beforeSwap", (event) => {
