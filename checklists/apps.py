@@ -8,6 +8,9 @@ class ChecklistsConfig(AppConfig):
     def ready(self) -> None:
         # The audit trail: runs after admin autodiscovery and after auditlog's own set-up.
         from . import audit, audit_admin
+        from .related import register_panels
 
         audit.register_audited_models()
         audit_admin.register()
+        # Guidance's theme and bite pages list the checklists linked to them without importing this app.
+        register_panels()

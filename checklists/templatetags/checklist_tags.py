@@ -1,6 +1,7 @@
 from django import template
 
-from checklists.models import Checklist, ChecklistTemplate
+from checklists.models import Checklist
+from checklists.related import checklists_for_theme
 
 register = template.Library()
 
@@ -21,9 +22,4 @@ def status_tag(checklist: Checklist) -> dict:
 @register.inclusion_tag("checklists/_related_checklists.html")
 def related_checklists(theme) -> dict:
     """Published checklists with a step that links to one of this theme's practice points."""
-    templates = (
-        ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED, steps__practice_points__theme=theme)
-        .distinct()
-        .order_by("title")
-    )
-    return {"templates": list(templates), "theme": theme}
+    return {"templates": checklists_for_theme(theme), "theme": theme}

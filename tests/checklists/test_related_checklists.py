@@ -32,3 +32,23 @@ def test_it_leaves_out_drafts_and_retired_versions(guidance):
 def test_it_shows_nothing_for_a_theme_no_checklist_links_to(guidance, walkthrough_template):
     other = Theme.objects.create(knowledge_bite=guidance["bite"], number=6, slug="leadership", title="Leadership")
     assert render(other).strip() == ""
+
+
+def test_the_theme_page_shows_the_checklists_panel(client_for, fca, guidance, walkthrough_template):
+    response = client_for(fca).get(guidance["theme"].get_absolute_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'id="reflective-checklists"' in content
+    assert "New information: What? So What? Then What?" in content
+    assert walkthrough_template.get_start_url() in content
+
+
+def test_the_bite_page_shows_the_checklists_panel(client_for, fca, guidance, walkthrough_template):
+    content = client_for(fca).get(guidance["bite"].get_absolute_url()).content.decode()
+    assert 'id="reflective-checklists"' in content and walkthrough_template.get_start_url() in content
+
+
+def test_the_start_link_leads_to_the_case_details_page(client_for, fca, walkthrough_template):
+    response = client_for(fca).get(walkthrough_template.get_start_url())
+    assert response.status_code == 200
+    assert b"About the case" in response.content
