@@ -20,6 +20,11 @@ class Chart:
     anchor: str
     bars: list[Bar]
 
+    @property
+    def has_units(self) -> bool:
+        """Values such as '482 incidents' need a wider value column than '42.6%'."""
+        return any(bar.fact.unit != "%" for bar in self.bars)
+
 
 def bar_width(fact: KeyFact, largest: Decimal) -> int:
     """A percentage is drawn at its own value; a count against the largest count in its group."""

@@ -186,10 +186,10 @@ def test_the_bite_page_charts_each_group_of_figures_with_a_table(client_for, fca
     assert "app-bar-chart__bar--w100" in html
     assert "app-bar-chart__bar--w43" in html  # 206 / 482
     assert html.count('class="app-bar-chart__track" aria-hidden="true"') == 3
-    assert html.count('<table class="govuk-table">') == 2
+    assert html.count('<table class="govuk-table app-figure-table">') == 2
     assert "Notifications: the figures and what they count</caption>" in html
     assert '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Value</th>' in html
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">42.6%</td>' in html
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric app-figure-value">42.6%</td>' in html
     assert '<dd class="app-bar-chart__value">482 incidents</dd>' in html
 
 
@@ -259,7 +259,7 @@ def test_the_theme_page_never_links_internal_or_coming_soon_resources(client_for
     assert "https://intranet.invalid/x" not in html
     assert "https://example.com/soon" not in html
     assert 'href="https://example.com/public"' in html
-    assert '<strong class="govuk-tag govuk-tag--light-blue">Cafcass intranet only</strong>' in html
+    assert '<strong class="govuk-tag govuk-tag--light-blue app-tag--phrase">Cafcass intranet only</strong>' in html
     assert '<strong class="govuk-tag govuk-tag--grey">Coming soon</strong>' in html
 
 
