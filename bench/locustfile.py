@@ -35,6 +35,9 @@ PASSWORD = os.environ["BENCH_PASSWORD"]
 WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
 LOGIN_URL = "/accounts/login/"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The autosave fragment carries the new revision (or, on a conflict, the saved one) for the next save.
+NEW_REVISION = re.compile(r'name="revision-[^"]*" value="(\d+)"')
+SAVED_REVISION = re.compile(r'data-saved-revision="(\d+)"')
 
 slot_numbers = itertools.count()
 query_counts: list[int] = []
@@ -119,8 +122,8 @@ class BenchUser(FastHttpUser):
             if response.status_code != 200:
                 location = response.headers.get("Location", "") if response.headers else ""
                 response.failure(f"HTTP {response.status_code} {location}".strip())
-            elif ENDPOINT["method"] == "POST":
-                self.revision += 1
+            if ENDPOINT["method"] == "POST":
+                self._follow_revision(response)
             if measured:
                 window["first_start"] = window["first_start"] or started
                 window["last_end"] = time.time()
@@ -129,6 +132,14 @@ class BenchUser(FastHttpUser):
                 header = response.headers.get("X-DB-Queries") if response.headers else None
                 if header is not None:
                     query_counts.append(int(header))
+
+    def _follow_revision(self, response) -> None:
+        pattern = NEW_REVISION if response.status_code == 200 else SAVED_REVISION
+        match = pattern.search(response.text or "")
+        if match:
+            self.revision = int(match.group(1))
+        elif response.status_code == 200:
+            self.revision += 1
 
     def _autosave(self, name):
         """Save a new value based on the revision this user last saw, as the page's autosave does."""

@@ -151,7 +151,7 @@ def collect(run_dir: Path) -> dict:
     generation = ""
     log = run_dir / "generate.log"
     if log.exists():
-        lines = [line for line in log.read_text().splitlines() if line.strip() and " of " not in line]
+        lines = [line for line in log.read_text().splitlines() if line.startswith(("Generated", "Bench data"))]
         generation = lines[-1] if lines else ""
     commit = _command_output("git", "rev-parse", "--short", "HEAD")
     if _command_output("git", "status", "--porcelain", "--untracked-files=no"):
@@ -362,39 +362,30 @@ def _queries(endpoint: dict) -> str:
     return median if median == str(endpoint["queries_max"]) else f"{median} / {endpoint['queries_max']}"
 
 
+HINTS = {
+    "queries": "Load related rows with `select_related`/`prefetch_related`, count with one aggregate, "
+    "and cache what does not change per request.",
+    "p95": "Under saturation p95 is mostly queueing, so it follows throughput; then check query plans "
+    "(`EXPLAIN ANALYZE`): an index for each filter and ordering, keyset pagination instead of `COUNT(*)` "
+    "and `OFFSET` on big tables.",
+    "guidance_ratio": "Guidance changes only when an editor saves: cache the rendered content (cleared on save), "
+    "so a request costs the session and one cache read.",
+    "data_ratio": "Fewer and cheaper queries, indexes that match each filter and ordering, lighter templates.",
+    "queue_vs_admin": "The queue should do less than the admin changelist: no full `COUNT(*)`, only the "
+    "columns it shows, an index on (team, status, submitted_at).",
+    "errors": "See `bench-results/{stamp}/locust-<endpoint>.log` and `gunicorn.log`.",
+}
+UNITS = {"p95": " ms", "guidance_ratio": "×", "data_ratio": "×", "queue_vs_admin": "×"}
+
+
 def _hint(budget: dict, report: dict) -> list[str]:
-    stamp = report["stamp"]
     lines = []
-    for offender in budget["offenders"]:
-        name, value = offender["name"], offender["value"]
-        if budget["key"] == "queries":
-            lines.append(
-                f"`{name}` runs {value} queries. Load related rows with `select_related`/`prefetch_related`, "
-                "count with one aggregate, and cache what does not change per request."
-            )
-        elif budget["key"] == "p95":
-            lines.append(
-                f"`{name}` p95 is {value} ms. Check its query count and plans (`EXPLAIN ANALYZE`): an index for "
-                "each filter and ordering, keyset pagination instead of `COUNT(*)` and `OFFSET` on big tables."
-            )
-        elif budget["key"] == "guidance_ratio":
-            lines.append(
-                f"`{name}` reaches {value:.2f}× the baseline. Guidance changes only when an editor saves: cache "
-                "the rendered content (invalidated on save) so a request costs the session and the cache read."
-            )
-        elif budget["key"] == "data_ratio":
-            lines.append(
-                f"`{name}` reaches {value:.2f}× the baseline. Fewer and cheaper queries (see its count), "
-                "indexes that match the filter and ordering, and lighter templates."
-            )
-        elif budget["key"] == "queue_vs_admin":
-            lines.append(f"The queue reaches only {value}× the admin changelist's throughput.")
-        elif budget["key"] == "errors":
-            lines.append(
-                f"`{name}` had {value} errors: see `bench-results/{stamp}/locust-{name}.log` and `gunicorn.log`."
-            )
-    for name in budget["not_measured"]:
-        lines.append(f"`{name}` was not measured (see the MISSING rows).")
+    if budget["offenders"]:
+        unit = UNITS.get(budget["key"], "")
+        values = ", ".join(f"`{o['name']}` {o['value']}{unit}" for o in budget["offenders"])
+        lines.append(f"{values}. {HINTS[budget['key']].format(stamp=report['stamp'])}")
+    if budget["not_measured"]:
+        lines.append("Not measured: " + ", ".join(f"`{name}`" for name in budget["not_measured"]) + " (see the table).")
     return lines
 
 

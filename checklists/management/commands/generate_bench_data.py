@@ -247,9 +247,10 @@ class Command(BaseCommand):
                 f"Generated scale {scale:g} with {method}: {volume.teams} teams, {len(fcas)} FCAs, "
                 f"{len(supervisors)} supervisors, {total_rows:,} checklist rows in {timing['seconds']:.1f} s "
                 f"({total_rows / max(timing['seconds'], 1e-9):,.0f} rows/s); {time.perf_counter() - started:.1f} s "
-                f"in all. Sign in as {PREFIX}fca-0001, {PREFIX}sup-01 or {PREFIX}admin."
+                "in all."
             )
         )
+        self.stdout.write(f"Sign in as {PREFIX}fca-0001, {PREFIX}sup-01 or {PREFIX}admin with the bench password.")
 
     # -- safety, presence and reset -------------------------------------------------------------
 
