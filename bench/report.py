@@ -569,6 +569,9 @@ def main(argv: list[str]) -> int:
     print(f"Wrote {DOCS_MD.relative_to(ROOT)}")
     for budget in report["budgets"]:
         print(f"  {budget['status']:>12}  {budget['budget']}")
+    for endpoint in report["endpoints"]:
+        if endpoint["status"] != "measured":
+            print(f"  {endpoint['status'].upper():>12}  {endpoint['name']}: {endpoint['reason']}")
     return 0
 
 
