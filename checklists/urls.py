@@ -10,6 +10,7 @@ urlpatterns = [
     path("start/<slug:slug>/", views.details, name="details"),
     path("<uuid:pk>/", views.checklist_detail, name="detail"),
     path("<uuid:pk>/details/", views.edit_details, name="edit_details"),
+    path("<uuid:pk>/resume/", views.resume, name="resume"),
     path("<uuid:pk>/steps/<int:number>/", views.step, name="step"),
     path("<uuid:pk>/answers/", views.autosave, name="autosave"),
     path("<uuid:pk>/check/", views.check_answers, name="check"),

@@ -285,6 +285,31 @@ def _int(raw) -> int | None:
         return None
 
 
+@never_cache
+@login_required
+@require_GET
+def resume(request, pk):
+    """Carry on where the answers stop: the first step with an unanswered question, else check your answers.
+
+    A returned checklist starts from the first step the supervisor commented on.
+    """
+    checklist = _get_own_checklist(request, pk)
+    if not checklist.is_editable:
+        return redirect(checklist)
+    if checklist.status == Checklist.Status.RETURNED:
+        # Start from the supervisor's comments: the first step they commented on.
+        commented = checklist.comments.filter(step__isnull=False).order_by("step__number").values("step__number")
+        first = commented.first()
+        return redirect(checklist.get_step_url(first["step__number"] if first else 1))
+    answered = checklist.answers.exclude(value="").values("question_id")
+    first_gap = (
+        checklist.template.questions.exclude(pk__in=answered).order_by("step__number").values("step__number").first()
+    )
+    if first_gap is None:
+        return redirect("checklists:check", pk=checklist.pk)
+    return redirect(checklist.get_step_url(first_gap["step__number"]))
+
+
 # Autosave -----------------------------------------------------------------------------------
 
 

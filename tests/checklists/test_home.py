@@ -22,7 +22,7 @@ def test_an_fca_sees_their_checklists_by_status_with_returned_ones_first(client_
     assert "1 returned for more reflection" in content
     assert "1 signed off" in content
     assert content.index("Returned to you") < content.index("Your reflective checklists")
-    assert reverse("checklists:step", kwargs={"pk": returned.pk, "number": 1}) in content
+    assert reverse("checklists:resume", kwargs={"pk": returned.pk}) in content
     assert "Start a checklist" in content
     assert "Supervision" not in content.split('id="main-content"')[1]
     assert "Go to content administration" not in content

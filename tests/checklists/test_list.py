@@ -32,7 +32,7 @@ def test_it_lists_only_your_own_checklists_with_status_tags(client_for, fca, oth
     assert '<strong class="govuk-tag govuk-tag--grey">Draft</strong>' in content
     assert '<strong class="govuk-tag govuk-tag--green">Signed off</strong>' in content
     # A draft resumes at its first step; it can be deleted.
-    assert reverse("checklists:step", kwargs={"pk": mine.pk, "number": 1}) in content
+    assert reverse("checklists:resume", kwargs={"pk": mine.pk}) in content
     assert delete_url(mine) in content
 
 

@@ -467,3 +467,35 @@ def test_the_step_page_has_a_fixed_number_of_queries(
     save(checklist, "summary", "A short summary")
     with django_assert_max_num_queries(14):
         assert client.get(step_url(checklist, 2)).status_code == 200
+
+
+def test_resuming_a_draft_goes_to_the_first_unanswered_step(client_for, fca, walkthrough_template):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    url = reverse("checklists:resume", kwargs={"pk": checklist.pk})
+    assert client.get(url)["Location"] == step_url(checklist, 1)
+    for key, value in (("what-happened", "x"), ("risk-factors", "domestic-abuse"), ("when", "2026-01-02")):
+        save(checklist, key, value)
+    assert client.get(url)["Location"] == step_url(checklist, 2)
+    for key, value in (("safe-now", "yes"), ("threshold", "s17"), ("summary", "s"), ("next-steps", "n")):
+        save(checklist, key, value)
+    assert client.get(url)["Location"] == reverse("checklists:check", kwargs={"pk": checklist.pk})
+
+
+def test_resuming_a_returned_checklist_starts_at_the_first_commented_step(
+    client_for, fca, supervisor, walkthrough_template
+):
+    checklist = ChecklistFactory(author=fca, template=walkthrough_template, status=Checklist.Status.RETURNED)
+    url = reverse("checklists:resume", kwargs={"pk": checklist.pk})
+    client = client_for(fca)
+    assert client.get(url)["Location"] == step_url(checklist, 1)
+    CommentFactory(checklist=checklist, author=supervisor, step=checklist.template.steps.get(number=3))
+    assert client.get(url)["Location"] == step_url(checklist, 3)
+
+
+def test_resuming_is_only_for_the_author(client_for, fca, other_fca, supervisor, walkthrough_template):
+    submitted = ChecklistFactory(author=fca, template=walkthrough_template, status=Checklist.Status.SUBMITTED)
+    url = reverse("checklists:resume", kwargs={"pk": submitted.pk})
+    assert client_for(other_fca).get(url).status_code == 404
+    assert client_for(supervisor).get(url).status_code == 403
+    assert client_for(fca).get(url)["Location"] == submitted.get_absolute_url()
