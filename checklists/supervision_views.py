@@ -97,8 +97,9 @@ def queue(request):
     user = request.user
     _require_reviewer(user)
     teams = list(reviewable_teams(user))
+    # Anyone in the teams, supervisors included: a supervisor may also write checklists there.
     people = list(
-        User.objects.filter(memberships__team__in=teams, memberships__role=Membership.Role.PRACTITIONER)
+        User.objects.filter(memberships__team__in=teams)
         .exclude(pk=user.pk)
         .distinct()
         .order_by("first_name", "last_name", "username")

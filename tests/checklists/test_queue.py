@@ -310,3 +310,12 @@ def test_the_queue_takes_the_same_number_of_queries_for_1_or_50(
     with django_assert_max_num_queries(14):
         response = client.get(QUEUE)
     assert len(rows(response)) == min(count, 20)
+
+
+def test_a_fellow_supervisor_who_writes_checklists_can_be_filtered_on(client_for, supervisor, north, template):
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, team=north, role=Membership.Role.SUPERVISOR)
+    theirs = ChecklistFactory(author=colleague, team=north, template=template, status=Checklist.Status.SUBMITTED)
+    response = client_for(supervisor).get(QUEUE, {"practitioner": colleague.pk})
+    assert response.status_code == 200
+    assert rows(response) == [theirs.pk]
