@@ -7,7 +7,8 @@ PostgreSQL: full-text search on each model's `search_vector` (kept up to date by
 GIN-indexed; see the 0002 migrations), websearch syntax ("a phrase", -exclude, or), ranked by
 SearchRank, with SearchHeadline snippets. SQLite: every word must appear somewhere in the
 title or body (icontains), ranked by the number of hits with a bonus for the title, with a
-snippet around the first hit. Either way snippets are HTML-escaped except for the
+snippet around the first hit. PostgreSQL uses that fallback too for a query made only of stop
+words ("What? So what?"), which full text would otherwise ignore. Either way snippets are HTML-escaped except for the
 <mark class="app-search-highlight"> around matches.
 """
 
@@ -105,7 +106,7 @@ def search(query: str, user, *, only: str | None = None, limit: int = GROUP_LIMI
     if not query:
         return results
     selected = [s for s in sources() if only is None or s.key == only]
-    search_source = _search_postgres if connection.vendor == "postgresql" else _search_fallback
+    search_source = _search_postgres if _full_text_can_search(query) else _search_fallback
     for source in selected:
         hits, total = search_source(source, query, user, limit=limit, offset=offset)
         if total:
@@ -114,6 +115,15 @@ def search(query: str, user, *, only: str | None = None, limit: int = GROUP_LIMI
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
+
+
+def _full_text_can_search(query: str) -> bool:
+    """PostgreSQL, unless the query is all stop words ("What? So what?"), which full text ignores."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s))", [query])
+        return cursor.fetchone()[0] > 0
 
 
 def _search_postgres(source: SearchSource, query: str, user, *, limit: int, offset: int) -> tuple[list[Hit], int]:

@@ -57,6 +57,12 @@ def test_a_phrase_and_an_excluded_word_work_as_websearch_does(loaded, fca):
     assert narrowed.total < everything.total
 
 
+def test_a_query_of_only_common_words_still_finds_what_so_what(loaded, fca):
+    results = search("What? So What? Then What?", fca)
+    points = next(g for g in results.groups if g.source.key == "practice-points")
+    assert "/guidance/themes/changing-risk-and-need/#pp-what-so-what-then-what" in [hit.url for hit in points.hits]
+
+
 def test_case_studies_and_their_learning_are_searched(loaded, fca):
     results = search("unthinkable", fca)
     assert "case-study-learning" in group_keys(results)
