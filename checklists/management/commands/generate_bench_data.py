@@ -213,7 +213,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
 
         if options["reuse"] and self._present_volume() == (volume.teams, volume.fcas, volume.checklists):
-            self.stdout.write(f"Bench data for scale {scale:g} is already present: {volume}. Nothing to do.")
+            self.stdout.write(
+                f"Bench data for scale {scale:g} is already present ({volume.teams} teams, {volume.fcas} FCAs, "
+                f"{volume.checklists:,} checklists): nothing to do."
+            )
             return
         if self._has_bench_data():
             if not options["reset"]:
