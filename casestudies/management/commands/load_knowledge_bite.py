@@ -49,11 +49,19 @@ class Command(BaseCommand):
                     load_case_studies(case_studies, bite=loaded.bite, themes=loaded.themes, update=update, tally=tally)
         except DatabaseError as error:
             raise CommandError(f"Nothing was loaded: the database refused a row ({error}).") from error
-        names = ", ".join(str(p) for p, _ in documents)
+        names = ", ".join(self.display(p) for p, _ in documents)
         self.stdout.write(f"Loaded {names}{' (--update)' if update else ''}:")
         for line in tally.lines():
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Done."))
+
+    @staticmethod
+    def display(path: Path) -> str:
+        """A data file's path as a developer would type it."""
+        try:
+            return str(path.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
+        except ValueError:
+            return str(path)
 
     def read(self, path: Path) -> tuple[dict, list[dict]]:
         """Parse and check one file completely before anything is written."""
