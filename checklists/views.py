@@ -198,12 +198,11 @@ def edit_details(request, pk):
 
 
 def _step_context(request, page: StepPage, **extra) -> dict:
-    missing = []
     if str(page.checklist.pk) in request.session.get(MISSING_SESSION_KEY, []):
+        # The last submit was refused: point out this step's missing answers.
         for row in page.rows:
             if row.question.required and not row.is_answered and not row.error:
                 row.error = "Answer this question before you submit the checklist."
-                missing.append(row)
     return {
         "checklist": page.checklist,
         "page": page,
@@ -246,13 +245,14 @@ def step(request, pk, number):
             value = read_value(question, request.POST)
             if answer is None and not value:
                 continue  # still unanswered: nothing to save
-            services.save_answer(
+            row.answer = services.save_answer(
                 checklist=checklist,
                 question=question,
                 value=value,
                 base_revision=base if base is not None else -1,
                 by=request.user,
             )
+            row.revision = row.answer.revision  # if the page is shown again, build on this save
         except services.StaleRevision as conflict:
             row.conflict = conflict.answer
         except services.InvalidAnswer as error:

@@ -499,3 +499,33 @@ def test_resuming_is_only_for_the_author(client_for, fca, other_fca, supervisor,
     assert client_for(other_fca).get(url).status_code == 404
     assert client_for(supervisor).get(url).status_code == 403
     assert client_for(fca).get(url)["Location"] == submitted.get_absolute_url()
+
+
+def test_a_page_shown_again_for_one_error_carries_the_new_revisions_of_the_answers_it_saved(
+    client_for, fca, walkthrough_template
+):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    response = client.post(
+        step_url(checklist, 1),
+        {
+            "q-what-happened": "x" * 2001,
+            "revision-what-happened": "0",
+            "q-risk-factors": ["domestic-abuse"],
+            "revision-risk-factors": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert 'name="revision-risk-factors" value="1"' in response.content.decode()
+    # So correcting the error and saving again is not mistaken for a conflict.
+    response = client.post(
+        step_url(checklist, 1),
+        {
+            "q-what-happened": "Shorter now",
+            "revision-what-happened": "0",
+            "q-risk-factors": ["substance-misuse"],
+            "revision-risk-factors": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert answer(checklist, "risk-factors").value == "substance-misuse"
