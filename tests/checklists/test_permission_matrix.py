@@ -111,6 +111,7 @@ ROWS = [
         data="details",
         writes={"fca": details_changed},
     ),
+    Row("checklists:resume", "GET", D, codes(302, 302, 404, 404, 404, 404, 404, 403)),
     Row("checklists:step", "GET", D, codes(302, 200, 404, 404, 404, 404, 404, 403), step=True),
     Row(
         "checklists:step",
@@ -146,6 +147,7 @@ ROWS = [
     Row("checklists:detail", "GET", S, codes(302, 200, 404, 404, 200, 404, 404, 200), records=VIEWED),
     Row("checklists:edit_details", "GET", S, codes(302, 302, 404, 404, 403, 404, 404, 403)),
     Row("checklists:edit_details", "POST", S, codes(302, 302, 404, 404, 403, 404, 404, 403), data="details"),
+    Row("checklists:resume", "GET", S, codes(302, 302, 404, 404, 403, 404, 404, 403)),
     Row("checklists:step", "GET", S, codes(302, 302, 404, 404, 403, 404, 404, 403), step=True),
     Row("checklists:step", "POST", S, codes(302, 302, 404, 404, 403, 404, 404, 403), data="step", step=True),
     Row("checklists:autosave", "POST", S, codes(302, 423, 404, 404, 403, 404, 404, 403), data="autosave"),
@@ -194,6 +196,7 @@ ROWS = [
     Row("supervision:discussed", "GET", S, codes(302, 405, 405, 405, 405, 405, 405, 405)),
     # Returned: editable by the author again; a reviewer cannot decide twice ---------------------
     Row("checklists:detail", "GET", R, codes(302, 200, 404, 404, 200, 404, 404, 200), records=VIEWED),
+    Row("checklists:resume", "GET", R, codes(302, 302, 404, 404, 403, 404, 404, 403)),
     Row("checklists:step", "GET", R, codes(302, 200, 404, 404, 403, 404, 404, 403), step=True),
     Row(
         "checklists:autosave",
