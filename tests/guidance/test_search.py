@@ -99,7 +99,8 @@ def test_each_group_shows_ten_and_links_to_the_rest(client_for, fca):
     html = client.get(URL, {"q": "reflective"}).content.decode()
     assert "Practice points (25)" in html
     assert html.count('app-search-results__context"') == 10
-    assert 'href="/guidance/search/?q=reflective&amp;type=practice-points">See all 25 results in practice points' in html
+    see_all = 'href="/guidance/search/?q=reflective&amp;type=practice-points">See all 25 results in practice points'
+    assert see_all in html
     first = client.get(URL, {"q": "reflective", "type": "practice-points"})
     second = client.get(URL, {"q": "reflective", "type": "practice-points", "page": 2})
     assert len(first.context["results"].groups[0].hits) == 20
