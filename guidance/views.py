@@ -14,6 +14,7 @@ from .search import MAX_QUERY_LENGTH, search, sources
 
 RESOURCES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
+FILTER_HEADINGS = {"theme": "Theme", "kind": "Type", "availability": "Availability"}
 
 
 def home_crumb() -> tuple[str, str]:
@@ -132,9 +133,9 @@ class ResourceListView(ListView):
             response.status_code = 400
         return response
 
-    def filters(self) -> dict:
+    def filters(self) -> dict[str, list[str]]:
         if not self.form.is_bound or not self.form.is_valid():
-            return {"theme": [], "kind": [], "availability": []}
+            return {name: [] for name in FILTER_HEADINGS}
         return self.form.cleaned_data
 
     def get_queryset(self):
@@ -151,41 +152,38 @@ class ResourceListView(ListView):
             "kind", "order", "title"
         )
 
+    def selected_filters(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Each filter in use, with a link that removes just that value (MoJ filter tags)."""
+        filters, selected = self.filters(), []
+        for name, heading in FILTER_HEADINGS.items():
+            labels = dict(self.form.fields[name].choices)
+            tags = []
+            for value in filters[name]:
+                query = self.request.GET.copy()
+                query.setlist(name, [other for other in filters[name] if other != value])
+                query.pop("page", None)
+                remaining = query.urlencode()
+                tags.append((labels[value], reverse("guidance:resources") + (f"?{remaining}" if remaining else "")))
+            if tags:
+                selected.append((heading, tags))
+        return selected
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = self.filters()
-        labels = {
-            "theme": dict(self.form.fields["theme"].choices),
-            "kind": dict(self.form.fields["kind"].choices),
-            "availability": dict(self.form.fields["availability"].choices),
-        }
-        headings = {"theme": "Theme", "kind": "Type", "availability": "Availability"}
-        selected = []
-        for name in ("theme", "kind", "availability"):
-            if filters[name]:
-                tags = []
-                for value in filters[name]:
-                    query = self.request.GET.copy()
-                    query.setlist(name, [v for v in filters[name] if v != value])
-                    query.pop("page", None)
-                    remaining = query.urlencode()
-                    tags.append(
-                        (labels[name][value], reverse("guidance:resources") + (f"?{remaining}" if remaining else ""))
-                    )
-                selected.append((headings[name], tags))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
             form=self.form,
-            selected_filters=selected,
+            selected_filters=self.selected_filters(),
             filter_options=[
                 (
                     name,
-                    headings[name],
+                    heading,
                     [(value, label, value in filters[name]) for value, label in self.form.fields[name].choices],
                     self.form.errors.get(name, []),
                 )
-                for name in ("theme", "kind", "availability")
+                for name, heading in FILTER_HEADINGS.items()
             ],
             page_query=query.urlencode(),
             breadcrumbs=[home_crumb(), guidance_crumb(), ("Resources library", None)],
