@@ -81,6 +81,10 @@ DATABASES = {
 }
 # Every request runs in one transaction, so a failed write never leaves half a change.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Overlapping requests (two answers autosaved at once) queue for SQLite's write lock when their
+    # transaction begins; a deferred transaction would fail with "database is locked" instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

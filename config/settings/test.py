@@ -1,4 +1,15 @@
+import os
+import tempfile
+
 from .base import *  # noqa: F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the browser tests' live server answers in several threads, and with an
+    # in-memory database they would all share one connection (and one transaction). One file per
+    # run, so that runs side by side never meet.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"test_practicehub_{os.getpid()}.sqlite3")
+    }
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
