@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from checklists import services
-from checklists.models import Checklist, ChecklistTemplate
+from checklists.models import Checklist, ChecklistTemplate, Step
 
 WSWTW = "what-so-what-then-what"
 WSWTW_TITLE = "New information: What? So What? Then What?"
@@ -177,3 +177,37 @@ def start_checklist(author: User, *, case_reference="ZE21P00999", title="Test ch
 def complete_answers() -> dict:
     """Every answer of the journey, flattened across steps."""
     return {key: value for step in JOURNEY_ANSWERS.values() for key, value in step.items()}
+
+
+def answers_up_to(step: int) -> dict:
+    """The journey's answers to steps 1 to `step`, flattened."""
+    return {
+        key: value for number, answers in JOURNEY_ANSWERS.items() if number <= step for key, value in answers.items()
+    }
+
+
+def checklists_in_every_state(author: User, supervisor: User) -> dict[str, Checklist]:
+    """One checklist per state a page can show: a draft that brings up a prompt, a complete draft,
+    one waiting for review, one returned with a step comment, and one signed off."""
+    step_four = Step.objects.get(template__slug=WSWTW, number=4)
+    made = {
+        "prompting": start_checklist(
+            author, case_reference="ZE21P00201", title="Police call-out", answers=answers_up_to(3)
+        ),
+        "complete": start_checklist(
+            author, case_reference="ZE21P00202", title="School report", answers=complete_answers()
+        ),
+    }
+    for name, number in (("submitted", "ZE21P00203"), ("returned", "ZE21P00204"), ("signed_off", "ZE21P00205")):
+        checklist = start_checklist(
+            author, case_reference=number, title=f"Checklist {name}", answers=complete_answers()
+        )
+        services.submit(checklist=checklist, by=author)
+        made[name] = checklist
+    services.return_for_reflection(
+        checklist=made["returned"], by=supervisor, comment="Say more about the father's history.", step=step_four
+    )
+    services.sign_off(checklist=made["signed_off"], by=supervisor, comment="Well reflected.")
+    for checklist in made.values():
+        checklist.refresh_from_db()
+    return made
