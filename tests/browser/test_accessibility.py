@@ -131,6 +131,11 @@ def test_every_page_a_supervisor_or_editor_sees_is_accessible_and_fits_a_phone(
     audit.visit("/checklists/", "supervisor's own checklists, empty")
     audit.visit("/guidance/", "guidance home, as a supervisor")
     audit.visit("/guidance/themes/changing-risk-and-need/", "theme page, as a supervisor")
+    screenshot(audit.page, "theme")
+    audit.visit("/guidance/csprp-annual-report-2020/", "Knowledge Bite page, as a supervisor")
+    charts = audit.page.locator("figure.app-chart")
+    assert charts.count() >= 3 and charts.first.locator(".app-bar-chart__bar").count() >= 2
+    screenshot(audit.page, "knowledge-bite")
     audit.visit("/guidance/search/?q=domestic+abuse", "search results, as a supervisor")
 
     quiet = audit_as(new_page, "supervisor2")
