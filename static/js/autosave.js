@@ -168,7 +168,9 @@ if (form && htmx) {
 
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const question = questionOf(event.detail.elt);
-    if (question && event.detail.xhr && event.detail.xhr.status === 200) unsaved.delete(question);
+    if (!question || !event.detail.xhr || event.detail.xhr.status !== 200) return;
+    // Typing may have carried on while the save was on its way; that text is still to be saved.
+    if (lastSent.get(question) === valuesOf(question)) unsaved.delete(question);
   });
 
   document.body.addEventListener("htmx:sendError", (event) => {
@@ -225,6 +227,7 @@ if (form && htmx) {
       });
     }
     document.getElementById(`revision-${key}`).value = button.dataset.savedRevision;
+    lastSent.set(question, valuesOf(question)); // it is what the server has, so nothing to send
     unsaved.delete(question);
     failed.delete(question);
     showStatus(question, "You are now using the saved version.");
