@@ -76,8 +76,8 @@ def active(page) -> dict:
 
 def go_to_main_content(page) -> None:
     """A keyboard user's first move: the skip link, which puts focus at the start of the main content."""
-    page.keyboard.press("Tab")
-    assert active(page)["text"] == "Skip to main content"
+    # Usually the first Tab; after a link to a fragment, Tab goes round the page to reach it.
+    tab_to(page, text="Skip to main content", limit=200)
     page.keyboard.press("Enter")
     assert active(page)["id"] == "main-content"
 
