@@ -3,6 +3,7 @@ downloads it; their supervisor returns it with a comment; the FCA revises and re
 supervisor sees what changed and signs it off; the timeline shows every step."""
 
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CASE = "ZE21P00123"
 RETURN_COMMENT = "Say how the drinking and the violence feed each other, and what that means at night."
-GENERAL_COMMENT = "Thorough so far. Have you spoken to the school nurse?"
+STEP_FIVE_COMMENT = "Thorough so far. Have you spoken to the school nurse?"
 REVISION = " The drinking makes the violence worse at night, when she is alone with him."
 
 
@@ -112,7 +113,7 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
         page.get_by_role("link", name="Download it as a PDF").click()
     download = download_info.value
     assert download.suggested_filename == f"checklist-{CASE}.pdf"
-    pdf = open(download.path(), "rb").read()  # noqa: SIM115 - Playwright owns the file
+    pdf = Path(download.path()).read_bytes()
     assert pdf.startswith(b"%PDF-") and len(pdf) > 2000
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert CASE in text
@@ -130,7 +131,7 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
     expect(boss.get_by_role("heading", level=1)).to_have_text("New police information")
     assert Event.objects.filter(checklist=checklist, kind=Event.Kind.VIEWED, actor=supervisor).exists()
     screenshot(boss, "review-page")
-    boss.get_by_label("Comment", exact=True).fill(GENERAL_COMMENT)
+    boss.get_by_label("Comment", exact=True).fill(STEP_FIVE_COMMENT)
     boss.get_by_label("What is it about?").select_option(label="Step 5: Then What? Options and actions")
     boss.get_by_role("button", name="Add comment").click()
     expect(boss.get_by_text("Your comment has been added.")).to_be_visible()
@@ -141,7 +142,7 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
     checklist.refresh_from_db()
     assert checklist.status == Checklist.Status.RETURNED
     comments = {comment.body: comment.step.number for comment in Comment.objects.filter(checklist=checklist)}
-    assert comments == {GENERAL_COMMENT: 5, RETURN_COMMENT: 4}
+    assert comments == {STEP_FIVE_COMMENT: 5, RETURN_COMMENT: 4}
 
     # 6. The FCA sees the comment next to the step, revises by keyboard and resubmits.
     page.goto("/")
@@ -154,7 +155,7 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
     expect(page.get_by_role("heading", name="Your supervisor’s comments on this step")).to_be_visible()
     fill_step_by_keyboard(page, {"risk-assessment-how": REVISION})
     wait_for_path(page, "/steps/5/")
-    expect(page.locator(".app-comment")).to_contain_text(GENERAL_COMMENT)
+    expect(page.locator(".app-comment")).to_contain_text(STEP_FIVE_COMMENT)
     page.get_by_role("navigation", name="Steps").get_by_role("link", name="Check your answers and submit").click()
     page.get_by_role("button", name="Resubmit for review").click()
     expect(page.get_by_role("heading", name="Checklist submitted")).to_be_visible()
