@@ -268,8 +268,7 @@ def broken(change) -> dict:
         (lambda d: d["knowledge_bite"].update(review_due="soon"), "knowledge_bite.review_due: must be a date"),
         (
             lambda d: d["knowledge_bite"]["themes"][2]["practice_points"][0].pop("body"),
-            "knowledge_bite.themes[2] (slug critical-thinking-and-challenge).practice_points[0] (key triangulate): "
-            "missing body",
+            ("knowledge_bite.themes[2] (slug ", ").practice_points[0] (key ", "): missing body"),
         ),
         (
             lambda d: d["knowledge_bite"]["themes"][0]["resources"][0].update(kind="podcast"),
@@ -277,12 +276,18 @@ def broken(change) -> dict:
         ),
         (
             lambda d: d["knowledge_bite"]["resources"][0].update(availability="secret"),
-            "knowledge_bite.resources[0] (slug national-psychology-service).availability: 'secret' is not one of",
+            ("knowledge_bite.resources[0] (slug ", ").availability: 'secret' is not one of"),
         ),
         (lambda d: d["knowledge_bite"]["resources"][0].update(themes=[9]), "there is no theme 9"),
-        (lambda d: d["knowledge_bite"]["resources"][1].update(slug="national-psychology-service"), "used twice"),
+        (
+            lambda d: d["knowledge_bite"]["resources"][1].update(slug=d["knowledge_bite"]["resources"][0]["slug"]),
+            "used twice",
+        ),
         (lambda d: d["knowledge_bite"]["resources"][0].update(url="not a url"), "is not a web address"),
-        (lambda d: d["knowledge_bite"]["key_facts"][0].update(value="lots"), "key_facts[0] (key notifications-total)"),
+        (
+            lambda d: d["knowledge_bite"]["key_facts"][0].update(value="lots"),
+            ("key_facts[0] (key ", "must be a number"),
+        ),
         (lambda d: d["knowledge_bite"]["key_facts"][0].update(value=4.25), "at most one decimal place"),
         (lambda d: d["knowledge_bite"]["key_facts"][0].update(section="nowhere"), "there is no section nowhere"),
         (lambda d: d["knowledge_bite"]["key_facts"][0].update(theme=1), "give a section or a theme, not both"),
@@ -295,7 +300,7 @@ def broken(change) -> dict:
         (lambda d: d["case_studies"][0]["learning_points"][0].update(theme=7), "there is no theme 7"),
         (
             lambda d: d["case_studies"][1].pop("partnership"),
-            "case_studies[1] (slug child-y-annie): missing partnership",
+            ("case_studies[1] (slug ", "): missing partnership"),
         ),
         (lambda d: d["case_studies"][0]["sources"][0].update(url="ftp://x"), "is not a web address"),
         (lambda d: d.update(extra=1), "the file: unknown field extra"),
@@ -305,7 +310,8 @@ def test_it_refuses_a_bad_entry_naming_it_and_writes_nothing(db, tmp_path, chang
     path = write(tmp_path, broken(change))
     with pytest.raises(CommandError) as error:
         load("--file", path)
-    assert message in str(error.value)
+    for fragment in (message,) if isinstance(message, str) else message:
+        assert fragment in str(error.value)
     assert counts() == dict.fromkeys(counts(), 0)
 
 
