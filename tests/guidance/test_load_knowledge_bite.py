@@ -252,6 +252,16 @@ def test_it_loads_a_named_file(db, tmp_path):
 # --- Validation ---------------------------------------------------------------------------------
 
 
+def mix_units(content: dict) -> None:
+    """Give the second figure of a group a different unit from the first."""
+    seen = set()
+    for fact in content["knowledge_bite"]["key_facts"]:
+        if fact["group"] in seen:
+            fact["unit"] = "widgets"
+            return
+        seen.add(fact["group"])
+
+
 def broken(change) -> dict:
     content = data()
     change(content)
@@ -291,10 +301,7 @@ def broken(change) -> dict:
         (lambda d: d["knowledge_bite"]["key_facts"][0].update(value=4.25), "at most one decimal place"),
         (lambda d: d["knowledge_bite"]["key_facts"][0].update(section="nowhere"), "there is no section nowhere"),
         (lambda d: d["knowledge_bite"]["key_facts"][0].update(theme=1), "give a section or a theme, not both"),
-        (
-            lambda d: d["knowledge_bite"]["key_facts"][1].update(unit="children"),
-            "Figures charted together need one unit",
-        ),
+        (mix_units, "Figures charted together need one unit"),
         (lambda d: d["knowledge_bite"]["themes"][1].update(number=1), "theme number 1 is used twice"),
         (lambda d: d["knowledge_bite"]["themes"][0].update(title="x" * 201), "title is 201 characters long"),
         (lambda d: d["case_studies"][0]["learning_points"][0].update(theme=7), "there is no theme 7"),
