@@ -12,9 +12,10 @@ from accounts.models import Team
 from casestudies.models import LearningPoint
 from guidance.models import MARKDOWN_HELP, KeyFact, PracticePoint
 
-# A case number such as ZE21P00123: letters, digits, '/' and '-', with at least one digit,
-# so that a child's or parent's name cannot be entered by mistake.
-CASE_REFERENCE_RE = r"^(?=.*\d)[A-Z0-9][A-Z0-9/-]{3,19}$"
+# A case number such as ZE21P00123: letters, digits, '/' and '-', with at least three digits and
+# never four letters in a row, so that a child's or parent's name cannot be entered by mistake
+# (not even with a number added, like JANESMITH2).
+CASE_REFERENCE_RE = r"^(?=(?:[^0-9]*[0-9]){3})(?!.*[A-Z]{4})[A-Z0-9][A-Z0-9/-]{3,19}$"
 case_reference_validator = RegexValidator(
     CASE_REFERENCE_RE,
     "Enter a case number, like ZE21P00123, using letters, numbers, '/' or '-' (4 to 20 characters). Do not use names.",

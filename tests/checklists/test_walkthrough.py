@@ -119,7 +119,9 @@ def test_an_unpublished_checklist_cannot_be_started(client_for, fca, walkthrough
     assert not Checklist.objects.exists()
 
 
-@pytest.mark.parametrize("case_reference", ["Jane Smith", "SMITH", "ZE2", "ZE21P00123!", "Smith, J."])
+@pytest.mark.parametrize(
+    "case_reference", ["Jane Smith", "SMITH", "ZE2", "ZE21P00123!", "Smith, J.", "JaneSmith2", "Smith2024", "AB12"]
+)
 def test_it_refuses_a_case_reference_that_is_not_a_case_number(client_for, fca, walkthrough_template, case_reference):
     response = client_for(fca).post(
         reverse("checklists:details", kwargs={"slug": walkthrough_template.slug}),
