@@ -21,10 +21,15 @@ class User(AbstractUser):
 
     @property
     def is_supervisor(self) -> bool:
+        # Signed-in users come with this flag from accounts.backends, saving a query per page.
+        if "_is_supervisor" in self.__dict__:
+            return self._is_supervisor
         return bool(self.supervised_team_ids)
 
     @cached_property
     def is_content_editor(self) -> bool:
+        if "_is_editor" in self.__dict__:
+            return self.is_superuser or self._is_editor
         return self.is_superuser or self.groups.filter(name=CONTENT_EDITORS_GROUP).exists()
 
     @cached_property

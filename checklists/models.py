@@ -272,6 +272,8 @@ class ChecklistQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
+        if not user.is_supervisor:
+            return self.filter(author=user)
         return self.filter(
             Q(author=user) | (Q(team_id__in=user.supervised_team_ids) & ~Q(status=Checklist.Status.DRAFT))
         )

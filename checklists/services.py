@@ -143,25 +143,33 @@ def save_answer(
     if question.template_id != checklist.template_id:
         raise InvalidAnswer("That question is not part of this checklist.")
     stored = normalise_answer(question, value)
-    try:
-        with transaction.atomic():
-            answer = Answer.objects.get_or_create(checklist=checklist, question=question)[0]
-    except IntegrityError:
-        answer = Answer.objects.get(checklist=checklist, question=question)
+    now = timezone.now()
+    # Compare-and-swap on the revision, in one statement: it changes the row only if nobody has
+    # saved since the page was built, so a concurrent save that got here first wins.
+    updated = (
+        Answer.objects.filter(checklist=checklist, question=question, revision=base_revision)
+        .exclude(value=stored)
+        .update(value=stored, revision=F("revision") + 1, updated_at=now)
+    )
+    if updated:
+        Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
+        return Answer(checklist=checklist, question=question, value=stored, revision=base_revision + 1, updated_at=now)
+    answer = Answer.objects.filter(checklist=checklist, question=question).first()
+    if answer is None:
+        if base_revision != 0:
+            raise StaleRevision(Answer(checklist=checklist, question=question, updated_at=now))
+        try:
+            with transaction.atomic():
+                answer = Answer.objects.create(checklist=checklist, question=question, value=stored, revision=1)
+        except IntegrityError:
+            # Another request created it first: theirs stands, and this save is refused.
+            raise StaleRevision(Answer.objects.get(checklist=checklist, question=question)) from None
+        Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
+        return answer
     if answer.value == stored:
         # Already saved, perhaps from another tab: nothing to overwrite, so no conflict.
         return answer
-    if answer.revision != base_revision:
-        raise StaleRevision(answer)
-    # Compare-and-swap on the revision: a concurrent save that got here first wins, and this one is refused.
-    updated = Answer.objects.filter(pk=answer.pk, revision=base_revision).update(
-        value=stored, revision=F("revision") + 1, updated_at=timezone.now()
-    )
-    answer.refresh_from_db()
-    if not updated:
-        raise StaleRevision(answer)
-    Checklist.objects.filter(pk=checklist.pk).update(updated_at=timezone.now())
-    return answer
+    raise StaleRevision(answer)
 
 
 def missing_required(checklist: Checklist) -> list[Question]:
