@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import Team
+from accounts.models import Membership, Team
 from casestudies.models import LearningPoint
 from guidance.models import MARKDOWN_HELP, KeyFact, PracticePoint
 
@@ -265,6 +265,11 @@ class Prompt(models.Model):
         return value in self.any_of
 
 
+def _supervised_teams(user):
+    """The teams a person supervises, as a subquery: the database resolves it within the one query."""
+    return Membership.objects.filter(user=user, role=Membership.Role.SUPERVISOR).values("team_id")
+
+
 class ChecklistQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Authorisation in one place: your own, plus your supervised teams' non-drafts."""
@@ -275,11 +280,11 @@ class ChecklistQuerySet(models.QuerySet):
         if not user.is_supervisor:
             return self.filter(author=user)
         return self.filter(
-            Q(author=user) | (Q(team_id__in=user.supervised_team_ids) & ~Q(status=Checklist.Status.DRAFT))
+            Q(author=user) | (Q(team_id__in=_supervised_teams(user)) & ~Q(status=Checklist.Status.DRAFT))
         )
 
     def supervised_by(self, user):
-        return self.filter(team_id__in=user.supervised_team_ids).exclude(status=Checklist.Status.DRAFT)
+        return self.filter(team_id__in=_supervised_teams(user)).exclude(status=Checklist.Status.DRAFT)
 
     def awaiting_review(self):
         return self.filter(status=Checklist.Status.SUBMITTED)
