@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from guidance.models import Theme
+from guidance.views import CachedContentMixin, with_page_number
 
 from .models import CaseStudy, LearningPoint
 
@@ -11,8 +12,8 @@ def case_studies_crumb() -> tuple[str, str]:
     return ("Case studies", reverse("casestudies:list"))
 
 
-class CaseStudyListView(ListView):
-    template_name = "casestudies/list.html"
+class CaseStudyListView(CachedContentMixin, ListView):
+    template_name = "casestudies/_list_content.html"
     context_object_name = "case_studies"
     paginate_by = 20
 
@@ -29,9 +30,12 @@ class CaseStudyListView(ListView):
         context["breadcrumbs"] = [("Home", reverse("home")), ("Case studies", None)]
         return context
 
+    def page_title(self, context) -> str:
+        return with_page_number("Case studies", context.get("page_obj"))
 
-class CaseStudyDetailView(DetailView):
-    template_name = "casestudies/detail.html"
+
+class CaseStudyDetailView(CachedContentMixin, DetailView):
+    template_name = "casestudies/_detail_content.html"
     context_object_name = "case_study"
 
     def get_queryset(self):
@@ -52,3 +56,6 @@ class CaseStudyDetailView(DetailView):
         context["bite"] = self.object.knowledge_bite
         context["breadcrumbs"] = [("Home", reverse("home")), case_studies_crumb(), (self.object.title, None)]
         return context
+
+    def page_title(self, context) -> str:
+        return f"Case study: {self.object.title}"

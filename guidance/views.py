@@ -3,10 +3,13 @@ from collections import Counter
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import related
+from .cache import Page, cached_page
 from .charts import charts_for
 from .forms import ResourceFilterForm, SearchForm
 from .models import KeyFact, KnowledgeBite, Resource, Section, Theme
@@ -29,10 +32,45 @@ def bite_crumb(bite: KnowledgeBite) -> tuple[str, str]:
     return (bite.title, bite.get_absolute_url())
 
 
-class GuidanceHomeView(ListView):
+def with_page_number(title: str, page_obj) -> str:
+    return f"{title} (page {page_obj.number})" if page_obj and page_obj.number > 1 else title
+
+
+class CachedContentMixin:
+    """Serve a read-only page's main content from the guidance cache; render its shell every time.
+
+    The view renders its `template_name`, a content partial, as usual, and names the page with
+    `page_title()`. The content, title and breadcrumbs are cached (see guidance/cache.py) and shown
+    in `page_template_name`, which extends base.html, so the header, the CSRF tokens and the CSP
+    nonce always belong to this request.
+    """
+
+    page_template_name = "guidance/page.html"
+
+    def get(self, request, *args, **kwargs):
+        page = cached_page(request, lambda: self.render_content(request, *args, **kwargs))
+        context = {"page": page, "breadcrumbs": page.breadcrumbs, "search_query": page.search_query}
+        return TemplateResponse(request, self.page_template_name, context, status=page.status)
+
+    def render_content(self, request, *args, **kwargs) -> Page:
+        response = super().get(request, *args, **kwargs)
+        context = response.context_data
+        return Page(
+            title=self.page_title(context),
+            html=response.rendered_content,
+            breadcrumbs=context.get("breadcrumbs", []),
+            status=response.status_code,
+            search_query=context.get("search_query", ""),
+        )
+
+    def page_title(self, context) -> str:
+        raise NotImplementedError
+
+
+class GuidanceHomeView(CachedContentMixin, ListView):
     """Knowledge Bites with their themes, newest first."""
 
-    template_name = "guidance/home.html"
+    template_name = "guidance/_home_content.html"
     context_object_name = "bites"
     paginate_by = 10
 
@@ -48,9 +86,12 @@ class GuidanceHomeView(ListView):
         context["breadcrumbs"] = [home_crumb(), ("Guidance", None)]
         return context
 
+    def page_title(self, context) -> str:
+        return "Guidance"
 
-class KnowledgeBiteDetailView(DetailView):
-    template_name = "guidance/bite_detail.html"
+
+class KnowledgeBiteDetailView(CachedContentMixin, DetailView):
+    template_name = "guidance/_bite_content.html"
     context_object_name = "bite"
 
     def get_queryset(self):
@@ -82,9 +123,12 @@ class KnowledgeBiteDetailView(DetailView):
         )
         return context
 
+    def page_title(self, context) -> str:
+        return self.object.title
 
-class ThemeDetailView(DetailView):
-    template_name = "guidance/theme_detail.html"
+
+class ThemeDetailView(CachedContentMixin, DetailView):
+    template_name = "guidance/_theme_content.html"
     context_object_name = "theme"
 
     def get_queryset(self):
@@ -113,22 +157,28 @@ class ThemeDetailView(DetailView):
         )
         return context
 
+    def page_title(self, context) -> str:
+        return f"Theme {self.object.number}: {self.object.title}"
 
-class ResourceListView(ListView):
+
+class ResourceListView(CachedContentMixin, ListView):
     """The resources library, filtered by theme, kind and availability through GET parameters."""
 
-    template_name = "guidance/resource_list.html"
+    template_name = "guidance/_resource_list_content.html"
     context_object_name = "resources"
     paginate_by = RESOURCES_PER_PAGE
 
-    def get(self, request, *args, **kwargs):
+    @cached_property
+    def form(self) -> ResourceFilterForm:
         themes = (
-            Theme.objects.visible_to(request.user)
+            Theme.objects.visible_to(self.request.user)
             .select_related("knowledge_bite")
             .order_by("knowledge_bite__title", "number")
         )
-        self.form = ResourceFilterForm(request.GET or None, themes=themes)
-        response = super().get(request, *args, **kwargs)
+        return ResourceFilterForm(self.request.GET or None, themes=themes)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
         if self.form.is_bound and not self.form.is_valid():
             response.status_code = 400
         return response
@@ -190,9 +240,13 @@ class ResourceListView(ListView):
         )
         return context
 
+    def page_title(self, context) -> str:
+        title = with_page_number("Resources library", context.get("page_obj"))
+        return f"Error: {title}" if self.form.errors else title
 
-class ResourceDetailView(DetailView):
-    template_name = "guidance/resource_detail.html"
+
+class ResourceDetailView(CachedContentMixin, DetailView):
+    template_name = "guidance/_resource_content.html"
     context_object_name = "resource"
 
     def get_queryset(self):
@@ -213,19 +267,28 @@ class ResourceDetailView(DetailView):
         ]
         return context
 
+    def page_title(self, context) -> str:
+        return self.object.title
 
-class SearchView(TemplateView):
+
+class SearchView(CachedContentMixin, TemplateView):
     """Results grouped by type; `type` pages through all the results of one type."""
 
-    template_name = "guidance/search.html"
+    template_name = "guidance/_search_content.html"
 
-    def get(self, request, *args, **kwargs):
-        self.form = SearchForm(request.GET or None, sources=sources())
-        context = self.get_context_data(**kwargs)
-        response = self.render_to_response(context)
+    @cached_property
+    def form(self) -> SearchForm:
+        return SearchForm(self.request.GET or None, sources=sources())
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
         if self.form.is_bound and not self.form.is_valid():
             response.status_code = 400
         return response
+
+    def page_title(self, context) -> str:
+        title = f"{context['query']} – Search guidance" if context.get("query") else "Search guidance"
+        return f"Error: {title}" if self.form.errors else title
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
