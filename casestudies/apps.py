@@ -7,8 +7,13 @@ class CasestudiesConfig(AppConfig):
 
     def ready(self):
         # Guidance's pages and search include case studies without importing this app.
+        from guidance.cache import bump_version_on_change
+
+        from .models import CaseStudy, LearningPoint
         from .related import register_panels
         from .search import register_sources
 
         register_panels()
         register_sources()
+        # Case studies show on cached guidance pages, so writing one retires those pages.
+        bump_version_on_change(CaseStudy, LearningPoint, CaseStudy.themes.through)

@@ -14,3 +14,9 @@ class ChecklistsConfig(AppConfig):
         audit_admin.register()
         # Guidance's theme and bite pages list the checklists linked to them without importing this app.
         register_panels()
+        # That panel is part of guidance's cached pages: writing what it shows retires them.
+        from guidance.cache import bump_version_on_change
+
+        from .models import ChecklistTemplate, Step
+
+        bump_version_on_change(ChecklistTemplate, Step, Step.practice_points.through)

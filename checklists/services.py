@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from guidance.cache import bump_version
 
 from . import notifications
 from .models import Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
@@ -371,3 +372,4 @@ def publish_template(*, template: ChecklistTemplate) -> ChecklistTemplate | None
 def retire_template(*, template: ChecklistTemplate) -> None:
     """Stop FCAs starting this version. Checklists already started from it carry on."""
     ChecklistTemplate.objects.filter(pk=template.pk).update(status=ChecklistTemplate.Status.RETIRED)
+    bump_version()  # update() sends no signals; guidance pages list published checklists

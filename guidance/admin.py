@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 
+from .cache import bump_version
 from .models import KeyFact, KnowledgeBite, PracticePoint, Resource, Section, Theme
 
 
@@ -51,11 +52,13 @@ class KnowledgeBiteAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected Knowledge Bites (FCAs will see them)")
     def publish(self, request, queryset):
         count = queryset.update(status=KnowledgeBite.Status.PUBLISHED)
+        bump_version()  # update() sends no signals
         self.message_user(request, f"{count} Knowledge Bite{'s' if count != 1 else ''} published.", messages.SUCCESS)
 
     @admin.action(description="Return the selected Knowledge Bites to draft (hidden from FCAs)")
     def unpublish(self, request, queryset):
         count = queryset.update(status=KnowledgeBite.Status.DRAFT)
+        bump_version()  # update() sends no signals
         self.message_user(request, f"{count} Knowledge Bite{'s' if count != 1 else ''} returned to draft.")
 
 
