@@ -7,13 +7,11 @@ each answer is compared with what it said when it was returned.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from casestudies.models import LearningPoint
 from guidance.models import KeyFact, PracticePoint
 
 from .models import Answer, Checklist, Comment, Prompt, Question, Step
-from .walkthrough import guidance_prefetches, prompt_queryset
+from .walkthrough import Structure, load_structure
 
 
 @dataclass
@@ -83,21 +81,11 @@ class Review:
         return self.checklist.returned_at is not None and not self.showing_returned_answers
 
 
-def load_steps(checklist: Checklist) -> list[Step]:
-    """The template's steps with their questions and linked guidance, as the walkthrough shows them: five queries."""
-    return list(
-        Step.objects.filter(template_id=checklist.template_id)
-        .order_by("number")
-        .prefetch_related(
-            Prefetch("questions", queryset=Question.objects.order_by("order", "id")), *guidance_prefetches()
-        )
-    )
-
-
-def build_review(checklist: Checklist, steps: list[Step] | None = None) -> Review:
-    steps = steps if steps is not None else load_steps(checklist)
+def build_review(checklist: Checklist, structure: Structure | None = None) -> Review:
+    structure = structure or load_structure(checklist.template_id)
+    steps = structure.steps
     answers = {answer.question_id: answer for answer in checklist.answers.all()}
-    prompts = list(prompt_queryset().filter(template_id=checklist.template_id))
+    prompts = structure.prompts
     comments = list(checklist.comments.select_related("author", "step"))
 
     # A supervisor never reads work in progress: while a checklist is back with its author,

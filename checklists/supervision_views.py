@@ -21,7 +21,7 @@ from accounts.models import Membership, User
 
 from . import services
 from .models import Checklist, ChecklistTemplate
-from .review import build_review, load_steps
+from .review import build_review
 from .supervision import (
     can_review,
     overdue_before,
@@ -39,6 +39,7 @@ from .supervision_forms import (
     SignOffForm,
     TeamFilterForm,
 )
+from .walkthrough import load_structure
 
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 20
@@ -256,8 +257,8 @@ def _own_checklist(request, checklist: Checklist):
     )
 
 
-def _review_context(request, checklist: Checklist, *, steps=None, forms=None) -> dict:
-    review = build_review(checklist, steps)
+def _review_context(request, checklist: Checklist, *, structure=None, forms=None) -> dict:
+    review = build_review(checklist, structure)
     step_list = review.step_list
     forms = forms or {}
     events = checklist.events.select_related("actor").order_by("-created_at", "-id")
@@ -324,11 +325,11 @@ def _refused(request, checklist: Checklist, error: services.ChecklistError):
     )
 
 
-def _invalid(request, checklist: Checklist, name: str, form, steps):
+def _invalid(request, checklist: Checklist, name: str, form, structure):
     return render(
         request,
         "supervision/review.html",
-        _review_context(request, checklist, steps=steps, forms={name: form}),
+        _review_context(request, checklist, structure=structure, forms={name: form}),
         status=400,
     )
 
@@ -344,13 +345,13 @@ def _action(handler):
             checklist = _get_checklist_for_review(request, pk)
         except OwnChecklist:
             raise PermissionDenied("You cannot review your own checklist.") from None
-        steps = load_steps(checklist)
+        structure = load_structure(checklist.template_id)
         try:
-            result = handler(request, checklist, steps)
+            result = handler(request, checklist, structure.steps)
         except services.TransitionNotAllowed as error:
             return _refused(request, checklist, error)
         if isinstance(result, tuple):  # (form name, invalid form)
-            return _invalid(request, checklist, *result, steps)
+            return _invalid(request, checklist, *result, structure)
         messages.success(request, result)
         return redirect("supervision:review", pk=checklist.pk)
 

@@ -425,7 +425,7 @@ def submitted(request, pk):
 
 
 def _read_context(checklist: Checklist) -> dict:
-    summaries, comments = summarise(checklist, with_guidance=True)
+    summaries, comments = summarise(checklist)
     events = list(checklist.events.select_related("actor").order_by("-created_at", "-id"))
     return {
         "checklist": checklist,

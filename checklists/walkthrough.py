@@ -9,10 +9,13 @@ question has the id `q-<key>`, so error links and "Change" links can focus it.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 
 from casestudies.models import LearningPoint
+from guidance.cache import content_version
 from guidance.models import KeyFact, PracticePoint
 
 from .models import Answer, Checklist, Comment, Prompt, Question, Step
@@ -157,6 +160,40 @@ def prompt_queryset():
     ).order_by("show_on_step__number", "id")
 
 
+@dataclass
+class Structure:
+    """One template version as every page shows it: steps with their questions and linked guidance, and prompts."""
+
+    steps: list[Step]
+    prompts: list[Prompt]
+
+    def prompts_on(self, step: Step) -> list[Prompt]:
+        return [prompt for prompt in self.prompts if prompt.show_on_step_id == step.pk]
+
+
+def load_structure(template_id: int) -> Structure:
+    """Load a template's structure in six queries, or none when cached.
+
+    A version that checklists use is frozen, and the guidance it links to changes only when an
+    editor saves, which bumps the guidance content version that the cache key carries.
+    """
+    timeout = settings.GUIDANCE_CACHE_SECONDS
+    key = f"checklists:structure:{template_id}:{content_version()}" if timeout > 0 else None
+    structure = cache.get(key) if key else None
+    if structure is None:
+        steps = list(
+            Step.objects.filter(template_id=template_id)
+            .order_by("number")
+            .prefetch_related(
+                Prefetch("questions", queryset=Question.objects.order_by("order", "id")), *guidance_prefetches()
+            )
+        )
+        structure = Structure(steps=steps, prompts=list(prompt_queryset().filter(template_id=template_id)))
+        if key:
+            cache.set(key, structure, timeout)
+    return structure
+
+
 def triggered_prompts(prompts, answers: dict[int, Answer]) -> list[Prompt]:
     return [
         prompt
@@ -179,16 +216,13 @@ class StepPage:
 
     @classmethod
     def load(cls, checklist: Checklist, number: int) -> "StepPage":
-        steps = list(
-            checklist.template.steps.order_by("number").prefetch_related(
-                *guidance_prefetches(), Prefetch("questions", queryset=Question.objects.order_by("order", "id"))
-            )
-        )
+        structure = load_structure(checklist.template_id)
+        steps = structure.steps
         step = next((step for step in steps if step.number == number), None)
         if step is None:
             raise Http404("That step is not part of this checklist.")
         answers = {answer.question_id: answer for answer in checklist.answers.all()}
-        prompts = triggered_prompts(prompt_queryset().filter(show_on_step=step), answers)
+        prompts = triggered_prompts(structure.prompts_on(step), answers)
         comments = list(checklist.comments.select_related("author", "step"))
         rows = [QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()]
         return cls(checklist, steps, step, rows, answers, prompts, comments)
@@ -220,15 +254,13 @@ class StepSummary:
     prompts: list[Prompt]
 
 
-def summarise(checklist: Checklist, *, with_guidance: bool = False) -> tuple[list[StepSummary], list[Comment]]:
+def summarise(checklist: Checklist) -> tuple[list[StepSummary], list[Comment]]:
     """Every step with its answers and comments, for the check-answers, detail and PDF pages."""
-    prefetches = [Prefetch("questions", queryset=Question.objects.order_by("order", "id"))]
-    if with_guidance:
-        prefetches += guidance_prefetches()
-    steps = list(checklist.template.steps.order_by("number").prefetch_related(*prefetches))
+    structure = load_structure(checklist.template_id)
+    steps = structure.steps
     answers = {answer.question_id: answer for answer in checklist.answers.all()}
     comments = list(checklist.comments.select_related("author", "step"))
-    prompts = triggered_prompts(prompt_queryset().filter(template=checklist.template_id), answers)
+    prompts = triggered_prompts(structure.prompts, answers)
     summaries = [
         StepSummary(
             step=step,

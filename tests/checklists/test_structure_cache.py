@@ -1,0 +1,50 @@
+"""A template's steps, questions, linked guidance and prompts are cached between requests."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guidance.models import PracticePoint
+
+from .walkthrough_support import start, step_url
+
+
+@pytest.fixture
+def caching(settings):
+    settings.GUIDANCE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), " ".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_the_second_step_page_reads_no_template_structure(client_for, fca, walkthrough_template, caching):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    _, first = _get(client, step_url(checklist, 2))
+    assert 'FROM "checklists_step"' in first
+    html, second = _get(client, step_url(checklist, 2))
+    assert 'FROM "checklists_step"' not in second
+    assert 'FROM "checklists_question"' not in second
+    assert 'FROM "checklists_prompt"' not in second
+    assert 'FROM "checklists_answer"' in second  # answers are never cached
+    assert "Interacting risks" in html
+
+
+def test_an_editors_change_to_linked_guidance_shows_at_once(client_for, fca, walkthrough_template, caching):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    _get(client, step_url(checklist, 2))
+    point = PracticePoint.objects.get(key="interacting-risks")
+    point.body = "Ask who else lives in the household."
+    point.save()
+    html, _ = _get(client, step_url(checklist, 2))
+    assert "Ask who else lives in the household." in html
+    assert point.steps.filter(template=walkthrough_template).exists()
