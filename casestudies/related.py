@@ -10,10 +10,13 @@ from .models import CaseStudy, LearningPoint
 def case_studies_for_theme(theme, user) -> list[CaseStudy]:
     """Case studies that illustrate the theme, or have learning tied to it, with that learning."""
     theme_learning = LearningPoint.objects.filter(theme=theme).order_by("order", "id")
+    # Subqueries, not joins: joining both relations repeats each case study, and DISTINCT over
+    # their long texts costs more than the rest of the query.
+    illustrates = CaseStudy.themes.through.objects.filter(theme=theme).values("casestudy_id")
+    has_learning = theme_learning.values("case_study_id")
     return list(
         CaseStudy.objects.visible_to(user)
-        .filter(Q(themes=theme) | Q(learning_points__theme=theme))
-        .distinct()
+        .filter(Q(pk__in=illustrates) | Q(pk__in=has_learning))
         .prefetch_related(Prefetch("learning_points", queryset=theme_learning, to_attr="theme_learning"))
         .order_by("order", "title")
     )

@@ -1,7 +1,7 @@
 from collections import Counter
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -99,24 +99,19 @@ class KnowledgeBiteDetailView(CachedContentMixin, DetailView):
             Prefetch("sections", queryset=Section.objects.order_by("order", "id")),
             Prefetch("themes", queryset=Theme.objects.order_by("number")),
             Prefetch("key_facts", queryset=KeyFact.objects.order_by("order", "id")),
-            Prefetch(
-                "resources",
-                queryset=Resource.objects.filter(
-                    kind__in=[Resource.Kind.SERVICE, Resource.Kind.FURTHER_READING]
-                ).order_by("order", "title"),
-                to_attr="listed_resources",
-            ),
+            # All of them, to count each kind; the page lists services and further reading.
+            Prefetch("resources", queryset=Resource.objects.order_by("order", "title"), to_attr="all_resources"),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         bite = self.object
-        kinds = Counter(bite.resources.values_list("kind", flat=True))
+        kinds = Counter(resource.kind for resource in bite.all_resources)
         context.update(
             breadcrumbs=[home_crumb(), guidance_crumb(), (bite.title, None)],
             charts=charts_for(bite.key_facts.all()),
-            services=[r for r in bite.listed_resources if r.kind == Resource.Kind.SERVICE],
-            further_reading=[r for r in bite.listed_resources if r.kind == Resource.Kind.FURTHER_READING],
+            services=[r for r in bite.all_resources if r.kind == Resource.Kind.SERVICE],
+            further_reading=[r for r in bite.all_resources if r.kind == Resource.Kind.FURTHER_READING],
             resource_kinds=[(value, label, kinds[value]) for value, label in Resource.Kind.choices if kinds[value]],
             resource_count=sum(kinds.values()),
             related_panels=related.for_bite(bite, self.request.user),
@@ -131,28 +126,38 @@ class ThemeDetailView(CachedContentMixin, DetailView):
     template_name = "guidance/_theme_content.html"
     context_object_name = "theme"
 
-    def get_queryset(self):
-        return (
+    def get_object(self, queryset=None):
+        # The theme comes with its bite's other themes (for "previous" and "next") in one query.
+        siblings = list(
             Theme.objects.visible_to(self.request.user)
+            .filter(knowledge_bite__themes__slug=self.kwargs["slug"])
             .select_related("knowledge_bite")
-            .prefetch_related(
-                "practice_points",
-                Prefetch("key_facts", queryset=KeyFact.objects.order_by("order", "id")),
-                Prefetch("resources", queryset=Resource.objects.order_by("order", "title")),
-            )
+            .defer("search_vector")
+            .order_by("number")
         )
+        position = next((i for i, sibling in enumerate(siblings) if sibling.slug == self.kwargs["slug"]), None)
+        if position is None:
+            raise Http404("There is no such theme.")
+        theme = siblings[position]
+        prefetch_related_objects(
+            [theme],
+            "practice_points",
+            Prefetch("key_facts", queryset=KeyFact.objects.order_by("order", "id")),
+            Prefetch("resources", queryset=Resource.objects.order_by("order", "title")),
+        )
+        self.previous_theme = siblings[position - 1] if position > 0 else None
+        self.next_theme = siblings[position + 1] if position + 1 < len(siblings) else None
+        return theme
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         theme = self.object
         bite = theme.knowledge_bite
-        siblings = list(Theme.objects.filter(knowledge_bite=bite).order_by("number").only("slug", "number", "title"))
-        position = next(i for i, sibling in enumerate(siblings) if sibling.pk == theme.pk)
         context.update(
             bite=bite,
             breadcrumbs=[home_crumb(), guidance_crumb(), bite_crumb(bite), (f"Theme {theme.number}", None)],
-            previous_theme=siblings[position - 1] if position > 0 else None,
-            next_theme=siblings[position + 1] if position + 1 < len(siblings) else None,
+            previous_theme=self.previous_theme,
+            next_theme=self.next_theme,
             related_panels=related.for_theme(theme, self.request.user),
         )
         return context
@@ -192,7 +197,10 @@ class ResourceListView(CachedContentMixin, ListView):
         filters = self.filters()
         resources = Resource.objects.visible_to(self.request.user)
         if filters["theme"]:
-            resources = resources.filter(themes__slug__in=filters["theme"]).distinct()
+            # A subquery, not a join: a join repeats resources with several themes, and DISTINCT
+            # over their descriptions costs more than the query.
+            tagged = Resource.themes.through.objects.filter(theme__slug__in=filters["theme"])
+            resources = resources.filter(pk__in=tagged.values("resource_id"))
         if filters["kind"]:
             resources = resources.filter(kind__in=filters["kind"])
         if filters["availability"]:
