@@ -106,21 +106,30 @@ def search(query: str, user, *, only: str | None = None, limit: int = GROUP_LIMI
     if not query:
         return results
     selected = [s for s in sources() if only is None or s.key == only]
-    search_source = _search_postgres if _full_text_can_search(query) else _search_fallback
+    if connection.vendor == "postgresql":
+        results.groups = _groups(_search_postgres, selected, query, user, limit=limit, offset=offset)
+        # Full text finds nothing for a query of only stop words ("What? So what?"): only then is it
+        # worth asking PostgreSQL whether that is why, rather than before every search.
+        if results.groups or _has_lexemes(query):
+            return results
+    results.groups = _groups(_search_fallback, selected, query, user, limit=limit, offset=offset)
+    return results
+
+
+def _groups(search_source, selected: list[SearchSource], query: str, user, *, limit: int, offset: int):
+    groups = []
     for source in selected:
         hits, total = search_source(source, query, user, limit=limit, offset=offset)
         if total:
-            results.groups.append(ResultGroup(source=source, hits=hits, total=total))
-    return results
+            groups.append(ResultGroup(source=source, hits=hits, total=total))
+    return groups
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-def _full_text_can_search(query: str) -> bool:
-    """PostgreSQL, unless the query is all stop words ("What? So what?"), which full text ignores."""
-    if connection.vendor != "postgresql":
-        return False
+def _has_lexemes(query: str) -> bool:
+    """Whether full text can search for the query: not when it is all stop words."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s))", [query])
         return cursor.fetchone()[0] > 0
