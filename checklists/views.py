@@ -73,7 +73,10 @@ def home(request):
         "returned": list(mine.filter(status=Checklist.Status.RETURNED).select_related("template")[:RECENT_ON_HOME]),
         "recent": list(mine.exclude(status=Checklist.Status.RETURNED).select_related("template")[:RECENT_ON_HOME]),
         "awaiting_review_count": (
-            Checklist.objects.supervised_by(user).awaiting_review().count() if user.is_supervisor else 0
+            # The same as the queue: never your own checklist, which someone else must review.
+            Checklist.objects.supervised_by(user).awaiting_review().exclude(author=user).count()
+            if user.is_supervisor
+            else 0
         ),
         "status_choices": Checklist.Status.choices,
     }

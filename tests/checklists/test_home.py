@@ -43,6 +43,15 @@ def test_a_supervisor_sees_their_review_queue(client_for, fca, supervisor, stran
     assert reverse("supervision:queue") in content
 
 
+def test_a_supervisors_own_submitted_checklist_is_not_counted_as_waiting(
+    client_for, supervisor, north, walkthrough_template
+):
+    ChecklistFactory(author=supervisor, team=north, template=walkthrough_template, status=Checklist.Status.SUBMITTED)
+    content = client_for(supervisor).get(reverse("home")).content.decode()
+    assert "No checklists are waiting for your review." in content
+    assert Checklist.objects.filter(author=supervisor, status=Checklist.Status.SUBMITTED).count() == 1
+
+
 def test_an_editor_is_pointed_to_the_admin(client_for, editor):
     content = client_for(editor).get(HOME).content.decode()
     assert "Go to content administration" in content and reverse("admin:index") in content
