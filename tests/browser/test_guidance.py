@@ -1,6 +1,10 @@
 """Guidance and case-study pages in a real browser: axe-core, 320px, search and filters."""
 
+import uuid
+
 import pytest
+
+from guidance.models import Theme
 
 from .conftest import assert_no_horizontal_scroll, check_axe, screenshot, sign_in
 
@@ -60,3 +64,24 @@ def test_the_error_summary_takes_focus_on_a_too_long_search(page, content, fca):
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
     page.locator(".govuk-error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") == "search-q"
+
+
+def test_two_fcas_read_a_cached_theme_page_and_each_signs_out_from_it(
+    new_page, content, fca, other_fca, console, settings
+):
+    settings.GUIDANCE_CACHE_SECONDS = 600
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"browser-{uuid.uuid4()}"}
+    }
+    for username in ["fca", "fca2"]:  # the first fills the cache; the second is served from it
+        if username == "fca2":  # update() sends no signal: only a page from the cache still shows the old title
+            Theme.objects.filter(slug="changing-risk-and-need").update(title="Changed without a signal")
+        page = new_page()
+        sign_in(page, username)
+        page.goto("/guidance/themes/changing-risk-and-need/")
+        assert page.get_by_role("heading", name="Responding to changing risk and need", level=1).is_visible()
+        # The inline script ran: its nonce is this response's, so the CSP let it.
+        assert page.evaluate("document.body.classList.contains('js-enabled')")
+        page.get_by_role("button", name="Sign out").click()
+        assert page.get_by_role("heading", name="You have signed out").is_visible()
+    assert console.errors == []
