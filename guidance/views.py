@@ -1,6 +1,7 @@
 from collections import Counter
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -46,6 +47,12 @@ class CachedContentMixin:
     """
 
     page_template_name = "guidance/page.html"
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # Read-only pages need no request transaction: from the cache it would be two round trips
+        # (BEGIN, COMMIT) for nothing, and on SQLite it would take the write lock.
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
     def get(self, request, *args, **kwargs):
         page = cached_page(request, lambda: self.render_content(request, *args, **kwargs))
