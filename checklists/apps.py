@@ -14,9 +14,18 @@ class ChecklistsConfig(AppConfig):
         audit_admin.register()
         # Guidance's theme and bite pages list the checklists linked to them without importing this app.
         register_panels()
-        # That panel is part of guidance's cached pages: writing what it shows retires them.
+        # That panel is part of guidance's cached pages, and each template's structure (steps,
+        # questions, prompts and linked guidance) is cached too: writing any of them retires both.
         from guidance.cache import bump_version_on_change
 
-        from .models import ChecklistTemplate, Step
+        from .models import ChecklistTemplate, Prompt, Question, Step
 
-        bump_version_on_change(ChecklistTemplate, Step, Step.practice_points.through)
+        bump_version_on_change(
+            ChecklistTemplate,
+            Step,
+            Question,
+            Prompt,
+            Step.practice_points.through,
+            Step.key_facts.through,
+            Step.learning_points.through,
+        )

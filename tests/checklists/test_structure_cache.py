@@ -48,3 +48,16 @@ def test_an_editors_change_to_linked_guidance_shows_at_once(client_for, fca, wal
     html, _ = _get(client, step_url(checklist, 2))
     assert "Ask who else lives in the household." in html
     assert point.steps.filter(template=walkthrough_template).exists()
+
+
+def test_a_change_to_a_question_retires_the_cached_structure(client_for, fca, walkthrough_template, caching):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    _get(client, step_url(checklist, 2))
+    # A used version is frozen in admin, but a save from anywhere else must still be seen.
+    question = walkthrough_template.questions.filter(step__number=2).first()
+    question.text = "Is the child safe tonight?"
+    question.save()
+    html, second = _get(client, step_url(checklist, 2))
+    assert 'FROM "checklists_question"' in second
+    assert "Is the child safe tonight?" in html
