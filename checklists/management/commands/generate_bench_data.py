@@ -234,9 +234,11 @@ class Command(BaseCommand):
             with self._timed("Created checklists, answers, comments and events") as timing:
                 self._checklists(rng, volume, templates, teams, supervisors, fcas, writer, options["batch_size"])
         if connection.vendor == "postgresql":
-            with self._timed("Analysed the tables"), connection.cursor() as cursor:
+            # As autovacuum would in production: fresh statistics, and a visibility map that lets
+            # counts (queue tabs, pagination) use index-only scans instead of visiting the heap.
+            with self._timed("Vacuumed and analysed the tables"), connection.cursor() as cursor:
                 for model in (User, Team, Membership, Checklist, Answer, Comment, Event):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                    cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
         total_rows = sum(writer.rows.values())
         method = "COPY" if writer.use_copy else "bulk_create"
