@@ -15,11 +15,8 @@ TOUCH_INTERVAL = 30
 
 
 def _wants_fragment(request) -> bool:
-    return (
-        bool(getattr(request, "htmx", False))
-        or request.headers.get("HX-Request") == "true"
-        or ("application/json" in request.headers.get("Accept", ""))
-    )
+    # Read the header itself: this runs before django-htmx's middleware sets request.htmx.
+    return request.headers.get("HX-Request") == "true" or "application/json" in request.headers.get("Accept", "")
 
 
 def session_expired_response(request) -> HttpResponse:
