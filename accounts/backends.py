@@ -1,9 +1,25 @@
 import functools
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from .models import CONTENT_EDITORS_GROUP, Membership, User
+
+# Bump the version when what is cached changes shape, so old entries are never read.
+USER_CACHE_KEY = "auth-user:v1:{}"
+
+
+def user_cache_key(user_id) -> str:
+    return USER_CACHE_KEY.format(int(user_id))
+
+
+def forget_users(user_ids) -> None:
+    """Drop the cached copies of these users, so their next request reads the database."""
+    keys = [user_cache_key(user_id) for user_id in user_ids if user_id is not None]
+    if keys:
+        cache.delete_many(keys)
 
 
 @functools.cache
@@ -27,6 +43,12 @@ class RoleAwareModelBackend(ModelBackend):
     content (drafts); answering both in the user query saves two queries per request. The
     query is written out once, because building the equivalent ORM expression on every request
     cost more than running it.
+
+    With AUTH_USER_CACHE_SECONDS above zero, the loaded user (with both flags and, for a
+    supervisor, the teams they supervise) is kept in the cache, so most requests read no table
+    at all. Every change that could alter what a person may see drops their copy at once
+    (accounts.signals): saving or deleting the user, a membership, or the editors group. The
+    expiry is only a backstop for changes made behind the ORM's back, such as raw SQL.
     """
 
     def get_user(self, user_id):
@@ -34,6 +56,17 @@ class RoleAwareModelBackend(ModelBackend):
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
+        seconds = settings.AUTH_USER_CACHE_SECONDS
+        user = cache.get(user_cache_key(user_id)) if seconds else None
+        if user is None:
+            user = self._load(user_id)
+            if user is None:
+                return None
+            if seconds:
+                cache.set(user_cache_key(user_id), user, seconds)
+        return user if self.user_can_authenticate(user) else None
+
+    def _load(self, user_id: int) -> User | None:
         users = list(
             User._default_manager.raw(
                 _user_with_roles_sql(), [Membership.Role.SUPERVISOR, CONTENT_EDITORS_GROUP, user_id]
@@ -44,4 +77,7 @@ class RoleAwareModelBackend(ModelBackend):
         user = users[0]
         # SQLite answers EXISTS with 0 or 1.
         user._is_supervisor, user._is_editor = bool(user._is_supervisor), bool(user._is_editor)
-        return user if self.user_can_authenticate(user) else None
+        if settings.AUTH_USER_CACHE_SECONDS:
+            # Supervisors' pages all need their teams: keep them with the cached user.
+            user.__dict__["supervised_team_ids"] = user.supervised_team_ids if user._is_supervisor else []
+        return user

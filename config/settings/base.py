@@ -186,6 +186,9 @@ NOTIFY_ON_SIGN_OFF = env_bool("NOTIFY_ON_SIGN_OFF", True)
 REVIEW_OVERDUE_WORKING_DAYS = env_int("REVIEW_OVERDUE_WORKING_DAYS", 5, minimum=1)
 CHECKLIST_RETENTION_DAYS = env_int("CHECKLIST_RETENTION_DAYS", 365 * 2, minimum=1)
 GUIDANCE_CACHE_SECONDS = env_int("GUIDANCE_CACHE_SECONDS", 600)
+# How long the signed-in user may be served from the cache; every change to them clears it sooner.
+# Only a shared cache (Redis) sees every process's changes, so without one it is off.
+AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # Logs go to stdout. Only the request line and status are logged, never bodies or query strings
 # beyond what Django itself records for errors (which never include POST data at this level).
