@@ -1,26 +1,50 @@
+import functools
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+
+# Navigation: label, URL name, and the namespace (or URL name) that marks it as current.
+NAV_ITEMS = [
+    ("Home", "home", "home"),
+    ("Guidance", "guidance:home", "guidance"),
+    ("Case studies", "casestudies:list", "casestudies"),
+    ("Checklists", "checklists:list", "checklists"),
+]
+SUPERVISOR_NAV_ITEM = ("Supervision", "supervision:queue", "supervision")
+STAFF_NAV_ITEM = ("Admin", "admin:index", "admin")
+# Every page's shell links to these, by the name templates use: {{ shell_urls.search }}.
+SHELL_URLS = {
+    "home": "home",
+    "login": "login",
+    "logout": "logout",
+    "keep_alive": "keep_alive",
+    "search": "guidance:search",
+}
+
+
+@functools.cache
+def _urls(prefix: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Reverse the shell's URLs once per script prefix: they never change while the process runs."""
+    nav = {name: reverse(name) for _, name, _ in [*NAV_ITEMS, SUPERVISOR_NAV_ITEM, STAFF_NAV_ITEM]}
+    return nav, {key: reverse(name) for key, name in SHELL_URLS.items()}
 
 
 def navigation(request):
     """Navigation that fits the person's role, and the session-timeout settings for the warning."""
+    nav_urls, urls = _urls(get_script_prefix())
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"shell_urls": urls}
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match and match.namespace else (match.url_name if match else "")
-    items = [
-        ("Home", reverse("home"), current == "home"),
-        ("Guidance", reverse("guidance:home"), current == "guidance"),
-        ("Case studies", reverse("casestudies:list"), current == "casestudies"),
-        ("Checklists", reverse("checklists:list"), current == "checklists"),
-    ]
+    items = list(NAV_ITEMS)
     if user.is_supervisor:
-        items.append(("Supervision", reverse("supervision:queue"), current == "supervision"))
+        items.append(SUPERVISOR_NAV_ITEM)
     if user.is_staff:
-        items.append(("Admin", reverse("admin:index"), current == "admin"))
+        items.append(STAFF_NAV_ITEM)
     return {
-        "nav_items": [{"label": label, "url": url, "active": active} for label, url, active in items],
+        "shell_urls": urls,
+        "nav_items": [{"label": label, "url": nav_urls[name], "active": key == current} for label, name, key in items],
         "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT,
         "session_warning_seconds": settings.SESSION_WARNING_BEFORE,
     }

@@ -52,6 +52,8 @@ def test_a_bad_request_gets_the_styled_400(client_for, fca):
     response = client_for(fca).get("/bad/")
     assert response.status_code == 400
     assert b"problem with the request" in response.content
+    # Rendered without the request's context, the header still leads home.
+    assert b'<a href="/" class="govuk-header__link govuk-header__link--homepage">' in response.content
 
 
 @override_settings(ROOT_URLCONF=__name__)
