@@ -9,8 +9,8 @@ from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count
-from django.utils.functional import cached_property
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from . import services

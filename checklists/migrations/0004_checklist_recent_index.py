@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('checklists', '0003_case_reference_rejects_names'),
+        ("accounts", "0001_initial"),
+        ("checklists", "0003_case_reference_rejects_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='checklist',
-            index=models.Index(fields=['-updated_at', '-id'], name='checklist_recent'),
+            model_name="checklist",
+            index=models.Index(fields=["-updated_at", "-id"], name="checklist_recent"),
         ),
     ]

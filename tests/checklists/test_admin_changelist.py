@@ -46,9 +46,7 @@ def test_the_list_runs_the_same_queries_with_few_or_many_checklists(client_for, 
     assert sum("COUNT(*)" in sql for sql in many) <= 1
 
 
-def test_a_big_unfiltered_list_is_counted_from_the_planners_estimate(
-    client_for, superuser, fca, template, monkeypatch
-):
+def test_a_big_unfiltered_list_is_counted_from_the_planners_estimate(client_for, superuser, fca, template, monkeypatch):
     monkeypatch.setattr(EstimatedCountPaginator, "estimate_above", 0)
     for _ in range(3):
         make_checklist(fca, template)
