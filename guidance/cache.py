@@ -26,17 +26,24 @@ Why bump twice: a write inside a transaction bumps at once, and again when the t
 commits. A page rendered in between (from the data as it was before the commit) could otherwise
 be stored under the new version and outlive the change.
 
+Each process also keeps the pages it served most recently, under the same keys, so a busy page
+costs one cache read (the version) rather than two, and no unpickling. The version is still read
+from the shared cache on every request, so a write retires these copies everywhere at once.
+
 Without REDIS_URL the cache is per process: a write retires the pages of the process that made
 it, and other processes show the old content for up to GUIDANCE_CACHE_SECONDS.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.http import urlencode
@@ -108,14 +115,61 @@ def page_key(request, version: int) -> str:
     return f"{PAGE_KEY_PREFIX}:{version}:{audience}:{digest}"
 
 
+class RecentPages:
+    """The pages this process served most recently, by key, each until its expiry."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._pages: OrderedDict[str, tuple[float, Page]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Page | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, page: Page, timeout: int) -> None:
+        with self._lock:
+            self._pages[key] = (time.monotonic() + timeout, page)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+recent_pages = RecentPages(size=256)
+
+
+def _forget_recent_pages(setting, **kwargs):
+    # A different cache has different versions: never match a page from the old one.
+    if setting in ("CACHES", "GUIDANCE_CACHE_SECONDS"):
+        recent_pages.clear()
+
+
+setting_changed.connect(_forget_recent_pages, dispatch_uid="guidance.cache.recent_pages")
+
+
 def cached_page(request, render: Callable[[], Page]) -> Page:
     """The page's content from the cache, or `render()` it and keep it (unless it raises)."""
     timeout = settings.GUIDANCE_CACHE_SECONDS
     if timeout <= 0:
         return render()
     key = page_key(request, content_version())
+    page = recent_pages.get(key)
+    if page is not None:
+        return page
     page = cache.get(key)
     if page is None:
         page = render()
         cache.set(key, page, timeout)
+    recent_pages.put(key, page, timeout)
     return page

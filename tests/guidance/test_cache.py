@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from checklists import services
 from checklists.models import ChecklistTemplate
-from guidance.cache import VERSION_KEY, bump_version, content_version
+from guidance.cache import VERSION_KEY, RecentPages, bump_version, content_version, page_key, recent_pages
 from guidance.markdown import render_markdown
 from guidance.models import KnowledgeBite, PracticePoint, Theme
 from tests.factories import (
@@ -315,6 +315,41 @@ def test_a_lost_version_starts_again_above_every_version_used(caching, content, 
     cache.delete(VERSION_KEY)
     bump_version()  # with nothing to increment
     assert content_version() > used
+
+
+def test_a_process_keeps_its_recent_pages_until_the_version_moves_on(caching, content, client_for, fca):
+    client = client_for(fca)
+    first, queries = get(client, PAGES["theme"])
+    assert queries
+    # Gone from the shared cache, the page is still served from this process's copy...
+    request = first.wsgi_request
+    cache.delete(page_key(request, content_version()))
+    again, queries = get(client, PAGES["theme"])
+    assert queries == [] and main(again) == main(first)
+    # ...until a write moves the version on, everywhere at once.
+    Theme.objects.filter(pk=content["theme"].pk).update(title="Daily life, revised")
+    bump_version()
+    changed, queries = get(client, PAGES["theme"])
+    assert queries and "Daily life, revised" in main(changed)
+    assert Theme.objects.get(pk=content["theme"].pk).title == "Daily life, revised"
+
+
+def test_recent_pages_keep_only_the_newest_and_expire():
+    pages = RecentPages(size=2)
+    for key in ["a", "b", "c"]:
+        pages.put(key, key.upper(), timeout=60)
+    assert pages.get("a") is None and pages.get("b") == "B" and pages.get("c") == "C"
+    pages.put("d", "D", timeout=60)  # "b" was read before "c", so "b" is now the older
+    assert pages.get("b") is None and pages.get("c") == "C"
+    pages.put("e", "E", timeout=0)
+    assert pages.get("e") is None
+
+
+def test_changing_the_cache_forgets_the_recent_pages(caching, content, client_for, fca, settings):
+    client_for(fca).get(PAGES["theme"])
+    assert recent_pages._pages
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "other"}}
+    assert not recent_pages._pages
 
 
 # --- Markdown -----------------------------------------------------------------------------------
