@@ -37,12 +37,14 @@ def get_checklist_for_user(request, pk) -> Checklist:
     )
 
 
-def _get_own_checklist(request, pk) -> Checklist:
+def _get_own_checklist(request, pk, related=("template", "author", "team")) -> Checklist:
     """A checklist the person wrote; one they can only read (as a supervisor) is refused."""
-    checklist = get_checklist_for_user(request, pk)
-    if checklist.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can change a checklist.")
-    return checklist
+    # Nearly every request is the author's: ask for that plainly, and sort out the rest after.
+    try:
+        return Checklist.objects.select_related(*related).filter(author_id=request.user.pk).get(pk=pk)
+    except Checklist.DoesNotExist:
+        get_checklist_for_user(request, pk)  # a 404 for anyone who may not see it
+        raise PermissionDenied("Only the author can change a checklist.") from None
 
 
 def _locked_redirect(request, checklist: Checklist):
@@ -201,20 +203,31 @@ def edit_details(request, pk):
 
 
 def _step_context(request, page: StepPage, **extra) -> dict:
-    if str(page.checklist.pk) in request.session.get(MISSING_SESSION_KEY, []):
+    checklist = page.checklist
+    if str(checklist.pk) in request.session.get(MISSING_SESSION_KEY, []):
         # The last submit was refused: point out this step's missing answers.
         for row in page.rows:
             if row.question.required and not row.is_answered and not row.error:
                 row.error = "Answer this question before you submit the checklist."
+    # One reverse for every step link: the step number is the last part of the path.
+    steps_url = checklist.get_step_url(1).removesuffix("1/")
+    previous = page.previous_step
     return {
-        "checklist": page.checklist,
+        "checklist": checklist,
         "page": page,
         "step": page.step,
         "steps": page.steps,
+        "step_links": [
+            (each.number, each.title, None if each.pk == page.step.pk else f"{steps_url}{each.number}/")
+            for each in page.steps
+        ],
+        "step_url": f"{steps_url}{page.step.number}/",
+        "previous_url": f"{steps_url}{previous.number}/" if previous else None,
+        "check_url": reverse("checklists:check", kwargs={"pk": checklist.pk}),
         "rows": page.rows,
         "errors": [row for row in page.rows if row.error],
         "conflicts": [row for row in page.rows if row.conflict],
-        "autosave_url": reverse("checklists:autosave", kwargs={"pk": page.checklist.pk}),
+        "autosave_url": reverse("checklists:autosave", kwargs={"pk": checklist.pk}),
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         **extra,
     }
@@ -224,7 +237,7 @@ def _step_context(request, page: StepPage, **extra) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request, pk, number):
-    checklist = _get_own_checklist(request, pk)
+    checklist = _get_own_checklist(request, pk, related=())
     if not checklist.is_editable:
         return _locked_redirect(request, checklist)
     page = StepPage.load(checklist, number)

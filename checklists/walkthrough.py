@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, QueryDict
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from casestudies.models import LearningPoint
 from guidance.cache import content_version
@@ -162,13 +164,34 @@ def prompt_queryset():
 
 @dataclass
 class Structure:
-    """One template version as every page shows it: steps with their questions and linked guidance, and prompts."""
+    """One template version as every page shows it: steps with their questions and linked guidance, and prompts.
+
+    Shared by every request for the version, so nothing here is ever changed after loading, and
+    nothing about a person or their answers is ever added.
+    """
 
     steps: list[Step]
     prompts: list[Prompt]
+    # Guidance panels as rendered, by step and the prompts shown: template content only.
+    panels: dict[tuple, SafeString] = field(default_factory=dict, repr=False, compare=False)
 
     def prompts_on(self, step: Step) -> list[Prompt]:
         return [prompt for prompt in self.prompts if prompt.show_on_step_id == step.pk]
+
+    def guidance_panel(self, step: Step, prompts: list[Prompt]) -> SafeString:
+        """The step's guidance panel. Which prompts show depends on answers; what each says does not."""
+        key = (step.pk, *(prompt.pk for prompt in prompts))
+        html = self.panels.get(key)
+        if html is None:
+            html = render_to_string("checklists/_guidance_panel.html", {"step": step, "prompts": prompts})
+            self.panels[key] = html
+        return html
+
+
+# The structures this process holds, by template id, with the cache key each was stored under.
+# Unpickling a structure from the cache on every request cost more than the page's own queries;
+# the key carries the content version, so any change to the template or its guidance retires it.
+_held: dict[int, tuple[str, Structure]] = {}
 
 
 def load_structure(template_id: int) -> Structure:
@@ -178,20 +201,34 @@ def load_structure(template_id: int) -> Structure:
     editor saves, which bumps the guidance content version that the cache key carries.
     """
     timeout = settings.GUIDANCE_CACHE_SECONDS
-    key = f"checklists:structure:{template_id}:{content_version()}" if timeout > 0 else None
-    structure = cache.get(key) if key else None
+    if timeout <= 0:
+        return _query_structure(template_id)
+    # v2: structures now carry their rendered panels; never read one pickled without them.
+    key = f"checklists:structure:v2:{template_id}:{content_version()}"
+    held = _held.get(template_id)
+    if held is not None and held[0] == key:
+        return held[1]
+    structure = cache.get(key)
     if structure is None:
-        steps = list(
-            Step.objects.filter(template_id=template_id)
-            .order_by("number")
-            .prefetch_related(
-                Prefetch("questions", queryset=Question.objects.order_by("order", "id")), *guidance_prefetches()
-            )
-        )
-        structure = Structure(steps=steps, prompts=list(prompt_queryset().filter(template_id=template_id)))
-        if key:
-            cache.set(key, structure, timeout)
+        structure = _query_structure(template_id)
+        cache.set(key, structure, timeout)
+    _held[template_id] = (key, structure)
     return structure
+
+
+def _query_structure(template_id: int) -> Structure:
+    steps = list(
+        Step.objects.filter(template_id=template_id)
+        .order_by("number")
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.order_by("order", "id")), *guidance_prefetches()
+        )
+    )
+    return Structure(steps=steps, prompts=list(prompt_queryset().filter(template_id=template_id)))
+
+
+def load_comments(checklist: Checklist) -> list[Comment]:
+    return list(checklist.comments.select_related("author", "step"))
 
 
 def triggered_prompts(prompts, answers: dict[int, Answer]) -> list[Prompt]:
@@ -213,6 +250,7 @@ class StepPage:
     answers: dict[int, Answer]
     prompts: list[Prompt]
     comments: list[Comment]
+    structure: Structure
 
     @classmethod
     def load(cls, checklist: Checklist, number: int) -> "StepPage":
@@ -221,11 +259,16 @@ class StepPage:
         step = next((step for step in steps if step.number == number), None)
         if step is None:
             raise Http404("That step is not part of this checklist.")
-        answers = {answer.question_id: answer for answer in checklist.answers.all()}
+        answers = {answer.question_id: answer for answer in checklist.answers.order_by()}
         prompts = triggered_prompts(structure.prompts_on(step), answers)
-        comments = list(checklist.comments.select_related("author", "step"))
+        # Supervisors comment only once a checklist is submitted, and none goes back to draft.
+        comments = [] if checklist.status == Checklist.Status.DRAFT else load_comments(checklist)
         rows = [QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()]
-        return cls(checklist, steps, step, rows, answers, prompts, comments)
+        return cls(checklist, steps, step, rows, answers, prompts, comments, structure)
+
+    @property
+    def guidance_panel(self) -> SafeString:
+        return self.structure.guidance_panel(self.step, self.prompts)
 
     @property
     def previous_step(self) -> Step | None:
@@ -258,8 +301,8 @@ def summarise(checklist: Checklist) -> tuple[list[StepSummary], list[Comment]]:
     """Every step with its answers and comments, for the check-answers, detail and PDF pages."""
     structure = load_structure(checklist.template_id)
     steps = structure.steps
-    answers = {answer.question_id: answer for answer in checklist.answers.all()}
-    comments = list(checklist.comments.select_related("author", "step"))
+    answers = {answer.question_id: answer for answer in checklist.answers.order_by()}
+    comments = load_comments(checklist)
     prompts = triggered_prompts(structure.prompts, answers)
     summaries = [
         StepSummary(
