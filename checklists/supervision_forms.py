@@ -3,7 +3,9 @@
 import datetime
 
 from django import forms
+from django.forms import BoundField
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.models import Team, User
 
@@ -22,6 +24,22 @@ def person_label(user: User) -> str:
     return f"{full_name} ({user.username})" if full_name else user.username
 
 
+class SelectBoundField(BoundField):
+    """A select's options with the chosen one worked out once, not once per option in the template."""
+
+    @cached_property
+    def options(self) -> list[tuple[str, str, bool]]:
+        value = self.value()
+        chosen = "" if value is None else str(value)
+        return [(str(option), label, str(option) == chosen) for option, label in self.field.choices]
+
+
+class SelectField(forms.ChoiceField):
+    """A ChoiceField for supervision/_select.html."""
+
+    bound_field_class = SelectBoundField
+
+
 class ErrorAnchorMixin:
     """Where the error summary links for an error that is not about one box: the first box."""
 
@@ -33,26 +51,27 @@ class ErrorAnchorMixin:
 class QueueFilterForm(ErrorAnchorMixin, forms.Form):
     """GET filters for the queue. Only the person's own teams and colleagues can be chosen."""
 
-    status = forms.ChoiceField(
+    status = SelectField(
         label="Status",
         required=False,
         choices=[("", "Waiting for review"), *QUEUE_STATUSES.items()],
         error_messages={"invalid_choice": "Choose waiting for review, returned or signed off"},
     )
-    team = forms.ChoiceField(
+    team = SelectField(
         label="Team", required=False, error_messages={"invalid_choice": "Choose one of the teams you supervise"}
     )
-    practitioner = forms.ChoiceField(
+    practitioner = SelectField(
         label="Practitioner",
         required=False,
         error_messages={"invalid_choice": "Choose a practitioner from the teams you supervise"},
     )
-    template = forms.ChoiceField(
+    template = SelectField(
         label="Checklist", required=False, error_messages={"invalid_choice": "Choose one of the checklists listed"}
     )
 
     def __init__(self, *args, teams: list[Team], people: list[User], templates: list[ChecklistTemplate], **kwargs):
         super().__init__(*args, **kwargs)
+        self._teams = {team.slug: team for team in teams}
         self.fields["team"].choices = [("", "All your teams"), *((team.slug, team.name) for team in teams)]
         self.fields["practitioner"].choices = [
             ("", "Everyone"),
@@ -60,8 +79,10 @@ class QueueFilterForm(ErrorAnchorMixin, forms.Form):
         ]
         # Versions of one checklist share a slug; filter by the slug and show the newest title.
         titles: dict[str, str] = {}
+        self._template_ids: dict[str, list[int]] = {}
         for template in templates:
             titles.setdefault(template.slug, template.title)
+            self._template_ids.setdefault(template.slug, []).append(template.pk)
         self.fields["template"].choices = [("", "All checklists"), *sorted(titles.items(), key=lambda kv: kv[1])]
 
     def clean_status(self) -> str:
@@ -72,9 +93,22 @@ class QueueFilterForm(ErrorAnchorMixin, forms.Form):
         data = getattr(self, "cleaned_data", {})
         return any(data.get(name) for name in ("team", "practitioner", "template"))
 
+    @property
+    def checklist_filters(self) -> dict:
+        """The chosen filters as lookups on Checklist's own columns, so the queries need no joins."""
+        data = self.cleaned_data
+        lookups = {}
+        if data["team"]:
+            lookups["team_id"] = self._teams[data["team"]].pk
+        if data["practitioner"]:
+            lookups["author_id"] = int(data["practitioner"])
+        if data["template"]:
+            lookups["template_id__in"] = self._template_ids[data["template"]]
+        return lookups
+
 
 class TeamFilterForm(ErrorAnchorMixin, forms.Form):
-    team = forms.ChoiceField(
+    team = SelectField(
         label="Team", required=False, error_messages={"invalid_choice": "Choose one of the teams you supervise"}
     )
 
@@ -124,7 +158,7 @@ class CommentForm(ErrorAnchorMixin, CommentBodyMixin, StepChoiceMixin, forms.For
     prefix = "comment"
 
     body = _body_field(label="Comment")
-    step = forms.ChoiceField(
+    step = SelectField(
         label="What is it about?",
         required=False,
         error_messages={"invalid_choice": "Choose the whole checklist or one of its steps"},
@@ -143,7 +177,7 @@ class ReturnForm(ErrorAnchorMixin, CommentBodyMixin, StepChoiceMixin, forms.Form
         label="What should they reflect on further?",
         hint="They will see this beside the checklist, can change their answers, and then submit it again.",
     )
-    step = forms.ChoiceField(
+    step = SelectField(
         label="Which part is it about?",
         required=False,
         error_messages={"invalid_choice": "Choose the whole checklist or one of its steps"},

@@ -5,6 +5,9 @@ Every checklist is loaded through `_get_checklist_for_review`, which goes throug
 also supervises their team gets a 403 for their own checklist. State changes go through services.
 """
 
+import datetime
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +16,7 @@ from django.db.models import Count, F, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,10 +27,10 @@ from .models import Checklist, ChecklistTemplate
 from .review import build_review
 from .supervision import (
     can_review,
-    overdue_before,
+    in_reviewable_teams,
     overdue_threshold,
-    reviewable_checklists,
     reviewable_teams,
+    status_counts,
     working_days_waiting,
 )
 from .supervision_forms import (
@@ -44,6 +47,13 @@ from .walkthrough import load_structure
 PAGE_SIZE = 20
 TIMELINE_PAGE_SIZE = 20
 NOT_A_SUPERVISOR = "Only supervisors can use supervision pages. You do not supervise a team."
+
+# The date each status's list shows, and its column heading.
+QUEUE_SHOWN_AT = {
+    Checklist.Status.SUBMITTED: ("submitted_at", "Submitted"),
+    Checklist.Status.RETURNED: ("returned_at", "Returned"),
+    Checklist.Status.SIGNED_OFF: ("signed_off_at", "Signed off"),
+}
 
 # How each status's list is ordered: the longest-waiting first, otherwise the most recent first.
 QUEUE_ORDER = {
@@ -84,6 +94,28 @@ def _pagination(
     }
 
 
+def _paginator(object_list, per_page: int, *, count: int) -> Paginator:
+    """A paginator for a list whose length is already known, saving it a COUNT query."""
+    paginator = Paginator(object_list, per_page)
+    paginator.count = count  # Paginator.count is a cached_property: this is the cached value.
+    return paginator
+
+
+def _review_url_maker():
+    """Review page addresses for many checklists, from one reverse() rather than one each."""
+    placeholder = str(uuid.UUID(int=0))
+    pattern = reverse("supervision:review", kwargs={"pk": placeholder})
+    return lambda pk: pattern.replace(placeholder, str(pk))
+
+
+def _moment(value: datetime.datetime | None) -> dict | None:
+    """A moment as the queue shows it: machine-readable, and as a short local date."""
+    if value is None:
+        return None
+    local = timezone.localtime(value)
+    return {"iso": dateformat.format(local, "c"), "text": dateformat.format(local, "j M Y")}
+
+
 def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Home", reverse("home")), *trail]
 
@@ -100,10 +132,11 @@ def queue(request):
     teams = list(reviewable_teams(user))
     # Anyone in the teams, supervisors included: a supervisor may also write checklists there.
     people = list(
-        User.objects.filter(memberships__team__in=teams)
+        User.objects.filter(memberships__team_id__in=[team.pk for team in teams])
         .exclude(pk=user.pk)
         .distinct()
         .order_by("first_name", "last_name", "username")
+        .only("first_name", "last_name", "username")
     )
     templates = list(ChecklistTemplate.objects.order_by("slug", "-version").only("slug", "title", "version"))
     form = QueueFilterForm(request.GET, teams=teams, people=people, templates=templates)
@@ -116,26 +149,23 @@ def queue(request):
     if not form.is_valid():
         return render(request, "supervision/queue.html", context, status=400)
 
-    filters = form.cleaned_data
-    status = filters["status"]
-    checklists = reviewable_checklists(user)
-    if filters["team"]:
-        checklists = checklists.filter(team__slug=filters["team"])
-    if filters["practitioner"]:
-        checklists = checklists.filter(author_id=int(filters["practitioner"]))
-    if filters["template"]:
-        checklists = checklists.filter(template__slug=filters["template"])
-
-    counts = checklists.aggregate(
-        **{value: Count("pk", filter=Q(status=value)) for value in QUEUE_STATUSES},
-        overdue=Count("pk", filter=Q(status=Checklist.Status.SUBMITTED, submitted_at__lt=overdue_before())),
-    )
+    status = form.cleaned_data["status"]
+    in_teams = in_reviewable_teams(user).filter(**form.checklist_filters)
+    counts = status_counts(in_teams, user=user, statuses=QUEUE_STATUSES)
     listed = (
-        checklists.filter(status=status).select_related("author", "team", "template").order_by(*QUEUE_ORDER[status])
+        in_teams.exclude(author=user)
+        .filter(status=status)
+        .select_related("author", "team", "template")
+        .order_by(*QUEUE_ORDER[status])
     )
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The counts above were taken over the same checklists, so the paginator need not count again.
+    page = _paginator(listed, PAGE_SIZE, count=counts[status]).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    review_url = _review_url_maker()
+    shown_at, shown_at_label = QUEUE_SHOWN_AT[status]
     for checklist in page.object_list:
+        checklist.review_url = review_url(checklist.pk)
+        checklist.shown_at = _moment(getattr(checklist, shown_at))
         if checklist.status == Checklist.Status.SUBMITTED and checklist.submitted_at:
             checklist.days_waiting = working_days_waiting(checklist.submitted_at, today)
             checklist.is_overdue = checklist.days_waiting > context["threshold"]
@@ -164,6 +194,7 @@ def queue(request):
             "pagination": _pagination(request, page, label="Pages of checklists"),
             "status": status,
             "status_label": QUEUE_STATUSES[status],
+            "shown_at_label": shown_at_label,
             "status_links": status_links,
             "counts": counts,
             "is_filtered": form.is_filtered,

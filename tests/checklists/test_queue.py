@@ -85,6 +85,18 @@ def test_it_leaves_out_the_supervisors_own_checklists(client_for, supervisor, no
     assert own.case_reference.encode() not in response.content
 
 
+def test_the_supervisors_own_checklists_are_not_counted(client_for, supervisor, north, fca, template):
+    for status in (Checklist.Status.SUBMITTED, Checklist.Status.RETURNED, Checklist.Status.SIGNED_OFF):
+        ChecklistFactory(author=supervisor, team=north, template=template, status=status, submitted_at=days_ago(30))
+    make_checklist(fca, template, submitted_at=days_ago(30))
+    make_checklist(fca, template, status=Checklist.Status.RETURNED)
+    response = client_for(supervisor).get(QUEUE)
+    counts = response.context["counts"]
+    assert (counts["submitted"], counts["returned"], counts["signed_off"], counts["overdue"]) == (1, 1, 0, 1)
+    assert response.context["page"].paginator.count == 1
+    assert b"Showing 1 to 1 of 1" in response.content
+
+
 def test_a_superuser_sees_every_teams_queue(client_for, superuser, fca, stranger_fca, template):
     north = make_checklist(fca, template, submitted_at=days_ago(2))
     south = make_checklist(stranger_fca, template, submitted_at=days_ago(1))
