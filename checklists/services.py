@@ -132,7 +132,6 @@ def normalise_answer(question: Question, value: str | list[str]) -> str:
     return value
 
 
-@transaction.atomic
 def save_answer(
     *, checklist: Checklist, question: Question, value: str | list[str], base_revision: int, by: User
 ) -> Answer:
@@ -144,6 +143,17 @@ def save_answer(
     if question.template_id != checklist.template_id:
         raise InvalidAnswer("That question is not part of this checklist.")
     stored = normalise_answer(question, value)
+    answer, saved = _swap_answer(checklist=checklist, question=question, stored=stored, base_revision=base_revision)
+    if not saved:
+        raise StaleRevision(answer)
+    return answer
+
+
+# No savepoint: nothing in here raises on purpose (a refusal is returned, and raised by the
+# caller), so inside a request's transaction a savepoint would only add two round trips.
+@transaction.atomic(savepoint=False)
+def _swap_answer(*, checklist: Checklist, question: Question, stored: str, base_revision: int) -> tuple[Answer, bool]:
+    """Write the answer, or return the newer one it would overwrite: (answer, whether it was saved)."""
     now = timezone.now()
     # Compare-and-swap on the revision, in one statement: it changes the row only if nobody has
     # saved since the page was built, so a concurrent save that got here first wins.
@@ -154,23 +164,23 @@ def save_answer(
     )
     if updated:
         Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
-        return Answer(checklist=checklist, question=question, value=stored, revision=base_revision + 1, updated_at=now)
+        return Answer(
+            checklist=checklist, question=question, value=stored, revision=base_revision + 1, updated_at=now
+        ), True
     answer = Answer.objects.filter(checklist=checklist, question=question).first()
     if answer is None:
         if base_revision != 0:
-            raise StaleRevision(Answer(checklist=checklist, question=question, updated_at=now))
+            return Answer(checklist=checklist, question=question, updated_at=now), False
         try:
             with transaction.atomic():
                 answer = Answer.objects.create(checklist=checklist, question=question, value=stored, revision=1)
         except IntegrityError:
             # Another request created it first: theirs stands, and this save is refused.
-            raise StaleRevision(Answer.objects.get(checklist=checklist, question=question)) from None
+            return Answer.objects.get(checklist=checklist, question=question), False
         Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
-        return answer
-    if answer.value == stored:
-        # Already saved, perhaps from another tab: nothing to overwrite, so no conflict.
-        return answer
-    raise StaleRevision(answer)
+        return answer, True
+    # Already saved, perhaps from another tab: nothing to overwrite, so no conflict.
+    return answer, answer.value == stored
 
 
 def missing_required(checklist: Checklist) -> list[Question]:

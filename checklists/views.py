@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -21,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import services
 from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
-from .models import Checklist, ChecklistTemplate, Question
-from .walkthrough import QuestionRow, StepPage, read_revision, read_value, summarise
+from .models import Checklist, ChecklistTemplate
+from .walkthrough import QuestionRow, StepPage, read_revision, read_value, summarise, template_question
 
 PAGE_SIZE = 20
 RECENT_ON_HOME = 5
@@ -329,8 +330,9 @@ def resume(request, pk):
 # Autosave -----------------------------------------------------------------------------------
 
 
-def _fragment(request, status: int, **context) -> HttpResponse:
-    return render(request, "checklists/_autosave_status.html", context, status=status)
+def _fragment(status: int, **context) -> HttpResponse:
+    # Rendered without the request: the fragment needs none of the page's context processors.
+    return HttpResponse(render_to_string("checklists/_autosave_status.html", context), status=status)
 
 
 @never_cache
@@ -342,27 +344,26 @@ def autosave(request, pk):
     200 saved; 400 invalid; 404 not your checklist; 409 the answer changed elsewhere (nothing is
     overwritten, and both versions are shown); 423 the checklist is locked.
     """
-    checklist = _get_own_checklist(request, pk)
+    checklist = _get_own_checklist(request, pk, related=())
     question_id = _int(request.POST.get("question"))
-    question = Question.objects.select_related("step").filter(pk=question_id).first() if question_id else None
-    if question is None or question.template_id != checklist.template_id:
-        return _fragment(request, 400, error="Not saved: this question is not part of this checklist. Reload the page.")
+    question = template_question(checklist.template_id, question_id) if question_id else None
+    if question is None:
+        return _fragment(400, error="Not saved: this question is not part of this checklist. Reload the page.")
     context = {"question": question, "key": question.key, "checklist": checklist, "checklist_pk": checklist.pk}
     if not checklist.is_editable:
-        return _fragment(request, 423, locked=True, **context)
+        return _fragment(423, locked=True, **context)
     base = read_revision(question, request.POST)
     if base is None:
-        return _fragment(request, 400, error="Not saved: reload the page and try again.", **context)
+        return _fragment(400, error="Not saved: reload the page and try again.", **context)
     try:
         value = read_value(question, request.POST)
         answer = services.save_answer(
             checklist=checklist, question=question, value=value, base_revision=base, by=request.user
         )
     except services.InvalidAnswer as error:
-        return _fragment(request, 400, error=f"Not saved: {error}", **context)
+        return _fragment(400, error=f"Not saved: {error}", **context)
     except services.StaleRevision as conflict:
         return _fragment(
-            request,
             409,
             conflict=conflict.answer,
             mine_labels=question.labels_for(services.normalise_answer(question, value)),
@@ -370,8 +371,8 @@ def autosave(request, pk):
             **context,
         )
     except services.ChecklistLocked:
-        return _fragment(request, 423, locked=True, **context)
-    return _fragment(request, 200, answer=answer, saved_at=timezone.localtime(answer.updated_at), **context)
+        return _fragment(423, locked=True, **context)
+    return _fragment(200, answer=answer, saved_at=timezone.localtime(answer.updated_at), **context)
 
 
 # Check answers, submit and confirmation ------------------------------------------------------

@@ -178,6 +178,9 @@ class Structure:
     def prompts_on(self, step: Step) -> list[Prompt]:
         return [prompt for prompt in self.prompts if prompt.show_on_step_id == step.pk]
 
+    def question(self, question_id: int) -> Question | None:
+        return next((q for step in self.steps for q in step.questions.all() if q.pk == question_id), None)
+
     def guidance_panel(self, step: Step, prompts: list[Prompt]) -> SafeString:
         """The step's guidance panel. Which prompts show depends on answers; what each says does not."""
         key = (step.pk, *(prompt.pk for prompt in prompts))
@@ -214,6 +217,13 @@ def load_structure(template_id: int) -> Structure:
         cache.set(key, structure, timeout)
     _held[template_id] = (key, structure)
     return structure
+
+
+def template_question(template_id: int, question_id: int) -> Question | None:
+    """One question of a template version, or None: from the held structure when caching is on."""
+    if settings.GUIDANCE_CACHE_SECONDS > 0:
+        return load_structure(template_id).question(question_id)
+    return Question.objects.filter(pk=question_id, template_id=template_id).order_by().first()
 
 
 def _query_structure(template_id: int) -> Structure:

@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guidance.models import PracticePoint
+from tests.factories import ChecklistTemplateFactory, QuestionFactory
 
-from .walkthrough_support import start, step_url
+from .walkthrough_support import autosave_url, start, step_url
 
 
 @pytest.fixture
@@ -61,3 +62,29 @@ def test_a_change_to_a_question_retires_the_cached_structure(client_for, fca, wa
     html, second = _get(client, step_url(checklist, 2))
     assert 'FROM "checklists_question"' in second
     assert "Is the child safe tonight?" in html
+
+
+def test_autosave_finds_its_question_in_the_cached_structure(client_for, fca, walkthrough_template, caching):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    _get(client, step_url(checklist, 1))
+    question = walkthrough_template.questions.get(key="what-happened")
+    data = {"question": str(question.pk), "q-what-happened": "Shouting was heard.", "revision-what-happened": "0"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(autosave_url(checklist), data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert not any('FROM "checklists_question"' in q["sql"] for q in queries.captured_queries)
+    assert checklist.answers.get().value == "Shouting was heard."
+
+
+def test_autosave_refuses_another_templates_question_from_the_cached_structure(
+    client_for, fca, walkthrough_template, caching
+):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    other = QuestionFactory(step__template=ChecklistTemplateFactory(), key="what-happened")
+    data = {"question": str(other.pk), "q-what-happened": "Text", "revision-what-happened": "0"}
+    response = client.post(autosave_url(checklist), data, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert b"not part of this checklist" in response.content
+    assert not checklist.answers.exists()
