@@ -5,12 +5,14 @@ guidance the FCA saw at that step and the prompts that their answers set off. Af
 each answer is compared with what it said when it was returned.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
-from casestudies.models import LearningPoint
-from guidance.models import KeyFact, PracticePoint
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString
 
-from .models import Answer, Checklist, Comment, Prompt, Question, Step
+from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
 from .walkthrough import Structure, load_structure
 
 
@@ -21,14 +23,13 @@ class AnswerRow:
     labels: list[str]
     changed: bool = False
     previous_labels: list[str] = field(default_factory=list)
+    # Worked out once here rather than by the template for every row.
+    is_text: bool = field(init=False)
+    anchor: str = field(init=False)
 
-    @property
-    def is_text(self) -> bool:
-        return self.question.is_text
-
-    @property
-    def anchor(self) -> str:
-        return f"question-{self.question.key}"
+    def __post_init__(self):
+        self.is_text = self.question.is_text
+        self.anchor = f"question-{self.question.key}"
 
 
 @dataclass
@@ -37,26 +38,75 @@ class StepReview:
     rows: list[AnswerRow]
     prompts: list[Prompt]
     comments: list[Comment]
-
-    @property
-    def practice_points(self) -> list[PracticePoint]:
-        return list(self.step.practice_points.all())
-
-    @property
-    def key_facts(self) -> list[KeyFact]:
-        return list(self.step.key_facts.all())
-
-    @property
-    def learning_points(self) -> list[LearningPoint]:
-        return list(self.step.learning_points.all())
+    # The guidance the author saw at this step, as rendered; empty when there was none.
+    guidance: SafeString = SafeString("")
 
     @property
     def has_guidance(self) -> bool:
-        return bool(self.prompts or self.practice_points or self.key_facts or self.learning_points)
+        return bool(self.guidance)
 
     @property
     def changed_rows(self) -> list[AnswerRow]:
         return [row for row in self.rows if row.changed]
+
+
+def moment(value: datetime.datetime) -> dict[str, str]:
+    """A moment in local time as the review page shows it: for <time datetime>, the date, the time of day.
+
+    The same as the template filters date:"c", date:"j F Y" and time:"g:ia", without a filter call each.
+    """
+    local = timezone.localtime(value)
+    return {
+        "iso": dateformat.format(local, "c"),
+        "date": dateformat.format(local, "j F Y"),
+        "time": dateformat.time_format(local, "g:ia"),
+    }
+
+
+@dataclass
+class TimelineItem:
+    title: str
+    actor: str
+    when: dict[str, str]
+    detail: str
+
+    @classmethod
+    def of(cls, event: Event) -> "TimelineItem":
+        return cls(
+            title=event.get_kind_display(), actor=str(event.actor), when=moment(event.created_at), detail=event.detail
+        )
+
+
+# Guidance sections as rendered, for the structure last loaded for each template, by step and the
+# prompts shown. They hold template content only, the same for every reader; which prompts show
+# depends on the answers, what each says does not. A new structure (new content) starts afresh.
+_guidance: dict[int, tuple[Structure, dict[tuple, SafeString]]] = {}
+
+
+def _guidance_for(structure: Structure, step: Step, prompts: list[Prompt]) -> SafeString:
+    held = _guidance.get(step.template_id)
+    if held is None or held[0] is not structure:
+        held = (structure, {})
+        _guidance[step.template_id] = held
+    key = (step.pk, *(prompt.pk for prompt in prompts))
+    html = held[1].get(key)
+    if html is None:
+        practice_points = list(step.practice_points.all())
+        key_facts = list(step.key_facts.all())
+        learning_points = list(step.learning_points.all())
+        html = SafeString("")
+        if prompts or practice_points or key_facts or learning_points:
+            html = render_to_string(
+                "supervision/_review_guidance.html",
+                {
+                    "prompts": prompts,
+                    "practice_points": practice_points,
+                    "key_facts": key_facts,
+                    "learning_points": learning_points,
+                },
+            )
+        held[1][key] = html
+    return html
 
 
 @dataclass
@@ -84,9 +134,12 @@ class Review:
 def build_review(checklist: Checklist, structure: Structure | None = None) -> Review:
     structure = structure or load_structure(checklist.template_id)
     steps = structure.steps
-    answers = {answer.question_id: answer for answer in checklist.answers.all()}
+    # In no particular order: they are looked up by question.
+    answers = {answer.question_id: answer for answer in checklist.answers.order_by()}
     prompts = structure.prompts
-    comments = list(checklist.comments.select_related("author", "step"))
+    comments = list(checklist.comments.select_related("author"))
+    for comment in comments:
+        comment.when = moment(comment.created_at)
 
     # A supervisor never reads work in progress: while a checklist is back with its author,
     # show the answers as they stood when it was returned.
@@ -120,7 +173,15 @@ def build_review(checklist: Checklist, structure: Structure | None = None) -> Re
             if prompt.show_on_step_id == step.pk and prompt.is_triggered_by(values.get(prompt.question_id, ""))
         ]
         step_comments = [comment for comment in comments if comment.step_id == step.pk]
-        step_reviews.append(StepReview(step=step, rows=rows, prompts=fired, comments=step_comments))
+        step_reviews.append(
+            StepReview(
+                step=step,
+                rows=rows,
+                prompts=fired,
+                comments=step_comments,
+                guidance=_guidance_for(structure, step, fired),
+            )
+        )
 
     return Review(
         checklist=checklist,

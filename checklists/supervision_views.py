@@ -24,7 +24,7 @@ from accounts.models import Membership, User
 
 from . import services
 from .models import Checklist, ChecklistTemplate
-from .review import build_review
+from .review import TimelineItem, build_review
 from .supervision import (
     can_review,
     in_reviewable_teams,
@@ -300,6 +300,7 @@ def _review_context(request, checklist: Checklist, *, structure=None, forms=None
         "checklist": checklist,
         "review": review,
         "timeline": timeline,
+        "timeline_items": [TimelineItem.of(event) for event in timeline.object_list],
         "timeline_pagination": _pagination(
             request,
             timeline,
