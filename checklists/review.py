@@ -8,8 +8,10 @@ each answer is compared with what it said when it was returned.
 import datetime
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
@@ -30,6 +32,29 @@ class AnswerRow:
     def __post_init__(self):
         self.is_text = self.question.is_text
         self.anchor = f"question-{self.question.key}"
+
+    @property
+    def value_html(self) -> SafeString:
+        return answer_html(self.labels, is_text=self.is_text)
+
+    @property
+    def previous_html(self) -> SafeString:
+        return answer_html(self.previous_labels, is_text=self.is_text)
+
+
+NOT_ANSWERED = SafeString('<span class="app-not-answered">Not answered</span>')
+
+
+def answer_html(labels: list[str], *, is_text: bool) -> SafeString:
+    """An answer exactly as checklists/_answer_value.html shows it, for a page that lists dozens."""
+    if not labels:
+        return NOT_ANSWERED
+    if is_text:
+        return linebreaksbr(labels[0], autoescape=True)
+    if len(labels) == 1:
+        return conditional_escape(labels[0])
+    items = format_html_join("", "<li>{}</li>", ((label,) for label in labels))
+    return format_html('<ul class="govuk-list govuk-list--bullet">{}</ul>', items)
 
 
 @dataclass

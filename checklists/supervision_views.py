@@ -116,6 +116,10 @@ def _moment(value: datetime.datetime | None) -> dict | None:
     return {"iso": dateformat.format(local, "c"), "text": dateformat.format(local, "j M Y")}
 
 
+def _waiting(days: int) -> str:
+    return f"{days} working day{'' if days == 1 else 's'}" if days else "Less than a working day"
+
+
 def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Home", reverse("home")), *trail]
 
@@ -169,6 +173,7 @@ def queue(request):
         if checklist.status == Checklist.Status.SUBMITTED and checklist.submitted_at:
             checklist.days_waiting = working_days_waiting(checklist.submitted_at, today)
             checklist.is_overdue = checklist.days_waiting > context["threshold"]
+        checklist.waiting = _waiting(getattr(checklist, "days_waiting", 0))
 
     # Links keep the other filters when switching status or page.
     kept = request.GET.copy()
