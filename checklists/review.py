@@ -82,7 +82,7 @@ def moment(value: datetime.datetime) -> dict[str, str]:
     """
     local = timezone.localtime(value)
     return {
-        "iso": dateformat.format(local, "c"),
+        "iso": local.isoformat(),
         "date": dateformat.format(local, "j F Y"),
         "time": dateformat.time_format(local, "g:ia"),
     }

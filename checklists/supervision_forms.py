@@ -6,8 +6,8 @@ from django import forms
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Team, User
 
@@ -33,10 +33,12 @@ class SelectBoundField(BoundField):
     def options_html(self) -> SafeString:
         value = self.value()
         chosen = "" if value is None else str(value)
-        return format_html_join(
-            "\n",
-            '<option value="{}"{}>{}</option>',
-            ((option, " selected" if str(option) == chosen else "", label) for option, label in self.field.choices),
+        return mark_safe(  # noqa: S308 - every value and label is escaped
+            "\n".join(
+                f'<option value="{conditional_escape(option)}"{" selected" if str(option) == chosen else ""}>'
+                f"{conditional_escape(label)}</option>"
+                for option, label in self.field.choices
+            )
         )
 
 

@@ -113,7 +113,7 @@ def _moment(value: datetime.datetime | None) -> dict | None:
     if value is None:
         return None
     local = timezone.localtime(value)
-    return {"iso": dateformat.format(local, "c"), "text": dateformat.format(local, "j M Y")}
+    return {"iso": local.isoformat(), "text": dateformat.format(local, "j M Y")}
 
 
 def _waiting(days: int) -> str:
