@@ -97,6 +97,15 @@ def test_the_supervisors_own_checklists_are_not_counted(client_for, supervisor, 
     assert b"Showing 1 to 1 of 1" in response.content
 
 
+def test_it_names_the_author_of_a_checklist_who_has_since_left_the_team(client_for, supervisor, fca, template):
+    checklist = make_checklist(fca, template, team=Membership.objects.get(user=fca).team)
+    Membership.objects.filter(user=fca).delete()
+    response = client_for(supervisor).get(QUEUE)
+    assert rows(response) == [checklist.pk]
+    assert f'data-label="Practitioner">{fca}</td>'.encode() in response.content
+    assert b'data-label="Team">North</td>' in response.content
+
+
 def test_a_superuser_sees_every_teams_queue(client_for, superuser, fca, stranger_fca, template):
     north = make_checklist(fca, template, submitted_at=days_ago(2))
     south = make_checklist(stranger_fca, template, submitted_at=days_ago(1))
