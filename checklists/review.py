@@ -76,15 +76,14 @@ class StepReview:
 
 
 def moment(value: datetime.datetime) -> dict[str, str]:
-    """A moment in local time as the review page shows it: for <time datetime>, the date, the time of day.
+    """A moment in local time as the review page shows it: for <time datetime>, and as people read it.
 
-    The same as the template filters date:"c", date:"j F Y" and time:"g:ia", without a filter call each.
+    The same as the template filters date:"c", and date:"j F Y" "at" time:"g:ia", without a filter call each.
     """
     local = timezone.localtime(value)
     return {
         "iso": local.isoformat(),
-        "date": dateformat.format(local, "j F Y"),
-        "time": dateformat.time_format(local, "g:ia"),
+        "text": f"{dateformat.format(local, 'j F Y')} at {dateformat.time_format(local, 'g:ia')}",
     }
 
 
