@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
 from .walkthrough import Structure, load_structure
@@ -78,13 +80,13 @@ class StepReview:
 def moment(value: datetime.datetime) -> dict[str, str]:
     """A moment in local time as the review page shows it: for <time datetime>, and as people read it.
 
-    The same as the template filters date:"c", and date:"j F Y" "at" time:"g:ia", without a filter call each.
+    The same as the template filters date:"c", and date:"j F Y" "at" time:"g:ia" (their formats spelt
+    out here, as django.utils.dateformat does them), at a fraction of the cost for a page of dozens.
     """
     local = timezone.localtime(value)
-    return {
-        "iso": local.isoformat(),
-        "text": f"{dateformat.format(local, 'j F Y')} at {dateformat.time_format(local, 'g:ia')}",
-    }
+    date = f"{local.day} {MONTHS[local.month]} {local.year:04d}"
+    time = f"{local.hour % 12 or 12}:{local.minute:02d}{_('p.m.') if local.hour > 11 else _('a.m.')}"
+    return {"iso": local.isoformat(), "text": f"{date} at {time}"}
 
 
 @dataclass

@@ -16,7 +16,8 @@ from django.db.models import Count, F, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -113,7 +114,8 @@ def _moment(value: datetime.datetime | None) -> dict | None:
     if value is None:
         return None
     local = timezone.localtime(value)
-    return {"iso": local.isoformat(), "text": dateformat.format(local, "j M Y")}
+    # date:"j M Y", spelt out as django.utils.dateformat does it, at a fraction of the cost.
+    return {"iso": local.isoformat(), "text": f"{local.day} {MONTHS_3[local.month].title()} {local.year:04d}"}
 
 
 def _fill_in_related(checklists, *, people: list[User], teams: list[Team], templates: list[ChecklistTemplate]) -> None:
