@@ -50,9 +50,9 @@ def get_checklist_for_user(request, pk) -> Checklist:
 def _own_checklist_sql() -> str:
     # Written out once, as accounts.backends does for the user: the ORM took longer to build
     # this query than the database took to answer it, on the two busiest requests.
-    meta = Checklist._meta
-    author = meta.get_field("author").column
-    return f"SELECT * FROM {meta.db_table} WHERE {meta.pk.column} = %s AND {author} = %s"  # noqa: S608
+    meta, quote = Checklist._meta, connection.ops.quote_name
+    author = quote(meta.get_field("author").column)
+    return f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s AND {author} = %s"  # noqa: S608
 
 
 def _get_own_checklist(request, pk, related=("template", "author", "team")) -> Checklist:
@@ -89,7 +89,9 @@ def _locked_redirect(request, checklist: Checklist):
 @functools.cache
 def _status_counts_sql() -> str:
     # Written out once: compiling the ORM's aggregate cost more than running it.
-    return f"SELECT status, COUNT(*) FROM {Checklist._meta.db_table} WHERE author_id = %s GROUP BY status"  # noqa: S608
+    meta, quote = Checklist._meta, connection.ops.quote_name
+    status, author = quote(meta.get_field("status").column), quote(meta.get_field("author").column)
+    return f"SELECT {status}, COUNT(*) FROM {quote(meta.db_table)} WHERE {author} = %s GROUP BY {status}"  # noqa: S608
 
 
 def _status_counts(user) -> dict[str, int]:

@@ -7,10 +7,12 @@ question has the id `q-<key>`, so error links and "Change" links can focus it.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
@@ -136,6 +138,48 @@ class QuestionRow:
     def anchor(self) -> str:
         return field_name(self.question)
 
+    # What the step page's markup repeats for each question, worked out here once rather than
+    # piece by piece in the template (see checklists/_questions.html).
+
+    @property
+    def key(self) -> str:
+        return self.question.key
+
+    @property
+    def group_class(self) -> str:
+        counter = " govuk-character-count" if self.question.is_text else ""
+        error = " govuk-form-group--error" if self.error else ""
+        return f"govuk-form-group{counter}{error} app-question"
+
+    @property
+    def trigger(self) -> str:
+        """When htmx autosaves: as the person types, when a date is complete, or on any change."""
+        if self.question.is_text:
+            return "input changed delay:1500ms, change, app-retry"
+        if self.question.kind == Question.Kind.DATE:
+            return "app-date-complete, app-retry"
+        return "change, app-retry"
+
+    @property
+    def params(self) -> str:
+        key = self.question.key
+        return f"question,revision,q-{key},q-{key}.day,q-{key}.month,q-{key}.year,revision-{key}"
+
+    @property
+    def described_by(self) -> str:
+        """The ids that describe the field: the character count (text only), the hint and the error."""
+        key = self.question.key
+        ids = [f"q-{key}-info"] if self.question.is_text else []
+        if self.question.help_text:
+            ids.append(f"q-{key}-hint")
+        if self.error:
+            ids.append(f"q-{key}-error")
+        return " ".join(ids)
+
+    @property
+    def max_length(self) -> str:
+        return f"{self.question.max_length:,}"
+
     @property
     def options(self) -> list[dict]:
         return [
@@ -249,6 +293,13 @@ def triggered_prompts(prompts, answers: dict[int, Answer]) -> list[Prompt]:
     ]
 
 
+@functools.cache
+def _answers_sql() -> str:
+    # Written out once: on the step page, the ORM took longer to build this than to run it.
+    meta, quote = Answer._meta, connection.ops.quote_name
+    return f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('checklist').column)} = %s"  # noqa: S608
+
+
 @dataclass
 class StepPage:
     """Everything one step page needs, loaded in a fixed number of queries."""
@@ -269,7 +320,8 @@ class StepPage:
         step = next((step for step in steps if step.number == number), None)
         if step is None:
             raise Http404("That step is not part of this checklist.")
-        answers = {answer.question_id: answer for answer in checklist.answers.order_by()}
+        checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
+        answers = {answer.question_id: answer for answer in Answer.objects.raw(_answers_sql(), [checklist_id])}
         prompts = triggered_prompts(structure.prompts_on(step), answers)
         # Supervisors comment only once a checklist is submitted, and none goes back to draft.
         comments = [] if checklist.status == Checklist.Status.DRAFT else load_comments(checklist)
