@@ -325,10 +325,10 @@ def test_the_queue_takes_the_same_number_of_queries_for_1_or_50(
         MembershipFactory(user=person, team=north)
     _fill(count, practitioners, template, north)
     client = client_for(supervisor)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         response = client.get(QUEUE, {"practitioner": practitioners[0].pk, "template": template.slug})
     assert response.status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         response = client.get(QUEUE)
     assert len(rows(response)) == min(count, 20)
 
