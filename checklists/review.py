@@ -7,13 +7,15 @@ each answer is compared with what it said when it was returned.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
@@ -77,6 +79,17 @@ class StepReview:
         return [row for row in self.rows if row.changed]
 
 
+@lru_cache(maxsize=8)
+def date_words(language: str | None) -> tuple[dict[int, str], dict[int, str], str, str]:
+    """Month names, short month names (as date:"M" gives them) and "a.m."/"p.m." in a language.
+
+    Translating them is most of what formatting a date costs.
+    """
+    months = {number: str(name) for number, name in MONTHS.items()}
+    short = {number: str(name).title() for number, name in MONTHS_3.items()}
+    return months, short, _("a.m."), _("p.m.")
+
+
 def moment(value: datetime.datetime) -> dict[str, str]:
     """A moment in local time as the review page shows it: for <time datetime>, and as people read it.
 
@@ -84,9 +97,13 @@ def moment(value: datetime.datetime) -> dict[str, str]:
     out here, as django.utils.dateformat does them), at a fraction of the cost for a page of dozens.
     """
     local = timezone.localtime(value)
-    date = f"{local.day} {MONTHS[local.month]} {local.year:04d}"
-    time = f"{local.hour % 12 or 12}:{local.minute:02d}{_('p.m.') if local.hour > 11 else _('a.m.')}"
+    months, _short, am, pm = date_words(get_language())
+    date = f"{local.day} {months[local.month]} {local.year:04d}"
+    time = f"{local.hour % 12 or 12}:{local.minute:02d}{pm if local.hour > 11 else am}"
     return {"iso": local.isoformat(), "text": f"{date} at {time}"}
+
+
+EVENT_KINDS = dict(Event.Kind.choices)
 
 
 @dataclass
@@ -99,7 +116,10 @@ class TimelineItem:
     @classmethod
     def of(cls, event: Event) -> "TimelineItem":
         return cls(
-            title=event.get_kind_display(), actor=str(event.actor), when=moment(event.created_at), detail=event.detail
+            title=str(EVENT_KINDS.get(event.kind, event.kind)),
+            actor=str(event.actor),
+            when=moment(event.created_at),
+            detail=event.detail,
         )
 
 

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,7 +25,7 @@ from accounts.models import Membership, Team, User
 
 from . import services
 from .models import Checklist, ChecklistTemplate
-from .review import TimelineItem, build_review
+from .review import TimelineItem, build_review, date_words
 from .supervision import (
     can_review,
     in_reviewable_teams,
@@ -115,7 +115,8 @@ def _moment(value: datetime.datetime | None) -> dict | None:
         return None
     local = timezone.localtime(value)
     # date:"j M Y", spelt out as django.utils.dateformat does it, at a fraction of the cost.
-    return {"iso": local.isoformat(), "text": f"{local.day} {MONTHS_3[local.month].title()} {local.year:04d}"}
+    short_months = date_words(get_language())[1]
+    return {"iso": local.isoformat(), "text": f"{local.day} {short_months[local.month]} {local.year:04d}"}
 
 
 def _fill_in_related(checklists, *, people: list[User], teams: list[Team], templates: list[ChecklistTemplate]) -> None:
