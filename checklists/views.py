@@ -133,12 +133,12 @@ def home(request):
     return render(request, "home.html", context)
 
 
+_ANY_ID = uuid.UUID(int=0)
+
+
 def _checklist_url(name: str) -> str:
     """A checklist URL with "{}" where the checklist's id goes: reversed once, formatted per row."""
     return reverse(name, kwargs={"pk": _ANY_ID}).replace(str(_ANY_ID), "{}")
-
-
-_ANY_ID = uuid.UUID(int=0)
 
 
 def _when(local, months: dict[int, str], noon: tuple[str, str]) -> str:
@@ -184,7 +184,7 @@ def checklist_list(request):
 
 
 def _list_rows(checklists) -> list[dict]:
-    """What each row of the list shows, worked out here rather than per row in the template."""
+    """What each row of a list of checklists shows (here and on the home page), worked out once per row."""
     resume, detail, delete = (
         _checklist_url(name) for name in ("checklists:resume", "checklists:detail", "checklists:delete")
     )

@@ -210,8 +210,8 @@ def prompt_queryset():
 class Structure:
     """One template version as every page shows it: steps with their questions and linked guidance, and prompts.
 
-    Shared by every request for the version, so nothing here is ever changed after loading, and
-    nothing about a person or their answers is ever added.
+    Shared by every request for the version: nothing loaded is ever changed, and the rendered
+    panels added as pages ask for them hold template content only, never a person's answers.
     """
 
     steps: list[Step]
@@ -250,7 +250,7 @@ def load_structure(template_id: int) -> Structure:
     timeout = settings.GUIDANCE_CACHE_SECONDS
     if timeout <= 0:
         return _query_structure(template_id)
-    # v2: structures now carry their rendered panels; never read one pickled without them.
+    # v2: structures carry their rendered panels; never unpickle one from before that.
     key = f"checklists:structure:v2:{template_id}:{content_version()}"
     held = _held.get(template_id)
     if held is not None and held[0] == key:
