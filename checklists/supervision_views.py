@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Membership, Team, User
 
 from . import services
-from .models import Checklist, ChecklistTemplate
-from .review import TimelineItem, build_review, date_words
+from .models import Checklist, ChecklistTemplate, Event
+from .review import TimelineItem, build_review, date_words, with_person
 from .supervision import (
     can_review,
     in_reviewable_teams,
@@ -315,8 +315,22 @@ def _review_context(request, checklist: Checklist, *, structure=None, forms=None
     review = build_review(checklist, structure)
     step_list = review.step_list
     forms = forms or {}
-    events = checklist.events.select_related("actor").order_by("-created_at", "-id")
-    timeline = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("timeline"))
+    timeline = Paginator(checklist.events.order_by("-created_at", "-id"), TIMELINE_PAGE_SIZE).get_page(
+        request.GET.get("timeline")
+    )
+    # The page's events, read with their actors in one plain query rather than the ORM's.
+    timeline.object_list = (
+        with_person(
+            Event,
+            "actor",
+            checklist,
+            order="-created_at,-id",
+            limit=TIMELINE_PAGE_SIZE,
+            offset=timeline.start_index() - 1,
+        )
+        if timeline.paginator.count
+        else []
+    )
     submitted = checklist.status == Checklist.Status.SUBMITTED
     days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
     return {
