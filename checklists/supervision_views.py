@@ -177,7 +177,7 @@ def queue(request):
 
     status = form.cleaned_data["status"]
     in_teams = in_reviewable_teams(user).filter(**form.checklist_filters)
-    counts = status_counts(in_teams, user=user, statuses=QUEUE_STATUSES)
+    counts = status_counts(user, filters=form.checklist_filters, statuses=QUEUE_STATUSES)
     listed = in_teams.exclude(author=user).filter(status=status).order_by(*QUEUE_ORDER[status])
     # The counts above were taken over the same checklists, so the paginator need not count again.
     page = _paginator(listed, PAGE_SIZE, count=counts[status]).get_page(request.GET.get("page"))
