@@ -7,10 +7,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from accounts.models import Membership, Team
 from casestudies.models import LearningPoint
 from guidance.models import MARKDOWN_HELP, KeyFact, PracticePoint
+
+from .formats import moment
 
 # A case number such as ZE21P00123: letters, digits, '/' and '-', with at least three digits and
 # never four letters in a row, so that a child's or parent's name cannot be entered by mistake
@@ -266,7 +269,10 @@ class Prompt(models.Model):
 
 
 def _supervised_teams(user):
-    """The teams a person supervises, as a subquery: the database resolves it within the one query."""
+    """The teams a person supervises: the list the signed-in user came with (accounts.backends), or a
+    subquery, which the database resolves within the one query."""
+    if "supervised_team_ids" in user.__dict__:
+        return user.supervised_team_ids
     return Membership.objects.filter(user=user, role=Membership.Role.SUPERVISOR).values("team_id")
 
 
@@ -401,6 +407,11 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.created_at:%d %b %Y}"
+
+    @cached_property
+    def when(self) -> dict[str, str]:
+        """When it was written, for a <time> element (see checklists.formats.moment)."""
+        return moment(self.created_at)
 
 
 class Event(models.Model):

@@ -5,7 +5,6 @@ guidance the FCA saw at that step and the prompts that their answers set off. Af
 each answer is compared with what it said when it was returned.
 """
 
-import datetime
 import functools
 from dataclasses import dataclass, field
 
@@ -14,13 +13,10 @@ from django.db import connection
 from django.db.models import Model
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
+from .formats import moment
 from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
 from .walkthrough import Structure, load_structure
 
@@ -80,30 +76,6 @@ class StepReview:
     @property
     def changed_rows(self) -> list[AnswerRow]:
         return [row for row in self.rows if row.changed]
-
-
-@functools.lru_cache(maxsize=8)
-def date_words(language: str | None) -> tuple[dict[int, str], dict[int, str], str, str]:
-    """Month names, short month names (as date:"M" gives them) and "a.m."/"p.m." in a language.
-
-    Translating them is most of what formatting a date costs.
-    """
-    months = {number: str(name) for number, name in MONTHS.items()}
-    short = {number: str(name).title() for number, name in MONTHS_3.items()}
-    return months, short, _("a.m."), _("p.m.")
-
-
-def moment(value: datetime.datetime) -> dict[str, str]:
-    """A moment in local time as the review page shows it: for <time datetime>, and as people read it.
-
-    The same as the template filters date:"c", and date:"j F Y" "at" time:"g:ia" (their formats spelt
-    out here, as django.utils.dateformat does them), at a fraction of the cost for a page of dozens.
-    """
-    local = timezone.localtime(value)
-    months, _short, am, pm = date_words(get_language())
-    date = f"{local.day} {months[local.month]} {local.year:04d}"
-    time = f"{local.hour % 12 or 12}:{local.minute:02d}{pm if local.hour > 11 else am}"
-    return {"iso": local.isoformat(), "text": f"{date} at {time}"}
 
 
 EVENT_KINDS = dict(Event.Kind.choices)
@@ -234,8 +206,6 @@ def build_review(checklist: Checklist, structure: Structure | None = None) -> Re
     answers = {answer.question_id: answer for answer in Answer.objects.raw(_answers_sql(), [checklist_id])}
     prompts = structure.prompts
     comments = with_person(Comment, "author", checklist, order="created_at,id")
-    for comment in comments:
-        comment.when = moment(comment.created_at)
 
     # A supervisor never reads work in progress: while a checklist is back with its author,
     # show the answers as they stood when it was returned.

@@ -5,9 +5,6 @@ Every checklist is loaded through `_get_checklist_for_review`, which goes throug
 also supervises their team gets a 403 for their own checklist. State changes go through services.
 """
 
-import datetime
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,15 +14,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Membership, Team, User
 
 from . import services
+from .formats import checklist_url_maker, short_moment
 from .models import Checklist, ChecklistTemplate, Event
-from .review import TimelineItem, build_review, date_words, with_person
+from .review import TimelineItem, build_review, with_person
 from .supervision import (
     can_review,
     in_reviewable_teams,
@@ -102,23 +99,6 @@ def _paginator(object_list, per_page: int, *, count: int) -> Paginator:
     return paginator
 
 
-def _review_url_maker():
-    """Review page addresses for many checklists, from one reverse() rather than one each."""
-    placeholder = str(uuid.UUID(int=0))
-    pattern = reverse("supervision:review", kwargs={"pk": placeholder})
-    return lambda pk: pattern.replace(placeholder, str(pk))
-
-
-def _moment(value: datetime.datetime | None) -> dict | None:
-    """A moment as the queue shows it: machine-readable, and as a short local date."""
-    if value is None:
-        return None
-    local = timezone.localtime(value)
-    # date:"j M Y", spelt out as django.utils.dateformat does it, at a fraction of the cost.
-    short_months = date_words(get_language())[1]
-    return {"iso": local.isoformat(), "text": f"{local.day} {short_months[local.month]} {local.year:04d}"}
-
-
 def _fill_in_related(checklists, *, people: list[User], teams: list[Team], templates: list[ChecklistTemplate]) -> None:
     """Give each listed checklist its author, team and template from the lists the filters loaded.
 
@@ -183,11 +163,11 @@ def queue(request):
     page = _paginator(listed, PAGE_SIZE, count=counts[status]).get_page(request.GET.get("page"))
     _fill_in_related(page.object_list, people=people, teams=teams, templates=templates)
     today = timezone.localdate()
-    review_url = _review_url_maker()
+    review_url = checklist_url_maker("supervision:review")
     shown_at, shown_at_label = QUEUE_SHOWN_AT[status]
     for checklist in page.object_list:
         checklist.review_url = review_url(checklist.pk)
-        checklist.shown_at = _moment(getattr(checklist, shown_at))
+        checklist.shown_at = short_moment(getattr(checklist, shown_at))
         if checklist.status == Checklist.Status.SUBMITTED and checklist.submitted_at:
             checklist.days_waiting = working_days_waiting(checklist.submitted_at, today)
             checklist.is_overdue = checklist.days_waiting > context["threshold"]

@@ -6,7 +6,6 @@ information about children.
 """
 
 import functools
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,15 +18,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.http import urlencode
-from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services
+from .formats import checklist_url_maker, moment
 from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
 from .models import Checklist, ChecklistTemplate
+from .review import TimelineItem
 from .templatetags.checklist_tags import TAG_COLOURS
 from .walkthrough import QuestionRow, StepPage, read_revision, read_value, summarise, template_question
 
@@ -133,20 +132,6 @@ def home(request):
     return render(request, "home.html", context)
 
 
-_ANY_ID = uuid.UUID(int=0)
-
-
-def _checklist_url(name: str) -> str:
-    """A checklist URL with "{}" where the checklist's id goes: reversed once, formatted per row."""
-    return reverse(name, kwargs={"pk": _ANY_ID}).replace(str(_ANY_ID), "{}")
-
-
-def _when(local, months: dict[int, str], noon: tuple[str, str]) -> str:
-    """As the filters date:"j F Y" and time:"g:ia" show it, "3 March 2026 at 2:05p.m.", far faster."""
-    time = f"{local.hour % 12 or 12}:{local.minute:02d}{noon[local.hour >= 12]}"
-    return f"{local.day} {months[local.month]} {local.year} at {time}"
-
-
 @never_cache
 @login_required
 @require_GET
@@ -186,11 +171,9 @@ def checklist_list(request):
 def _list_rows(checklists) -> list[dict]:
     """What each row of a list of checklists shows (here and on the home page), worked out once per row."""
     resume, detail, delete = (
-        _checklist_url(name) for name in ("checklists:resume", "checklists:detail", "checklists:delete")
+        checklist_url_maker(name) for name in ("checklists:resume", "checklists:detail", "checklists:delete")
     )
     labels = dict(Checklist.Status.choices)
-    months = {number: str(name) for number, name in MONTHS.items()}
-    noon = (gettext("a.m."), gettext("p.m."))
     rows = []
     for checklist in checklists:
         pk, state = checklist["pk"], checklist["status"]
@@ -198,13 +181,13 @@ def _list_rows(checklists) -> list[dict]:
         rows.append(
             {
                 **checklist,
-                "url": resume.format(pk) if editable else detail.format(pk),
-                "resume_url": resume.format(pk) if editable else None,
-                "detail_url": detail.format(pk),
-                "delete_url": delete.format(pk) if state == Checklist.Status.DRAFT else None,
+                "url": resume(pk) if editable else detail(pk),
+                "resume_url": resume(pk) if editable else None,
+                "detail_url": detail(pk),
+                "delete_url": delete(pk) if state == Checklist.Status.DRAFT else None,
                 "status_label": labels[state],
                 "status_colour": TAG_COLOURS.get(state, ""),
-                "updated": _when(timezone.localtime(checklist["updated_at"]), months, noon),
+                "updated": moment(checklist["updated_at"])["text"],
             }
         )
     return rows
@@ -542,6 +525,7 @@ def _read_context(checklist: Checklist) -> dict:
         "summaries": summaries,
         "comments": comments,
         "events": events,
+        "timeline_items": [TimelineItem.of(event) for event in events],
         "guidance": _guidance_referred_to(summaries),
     }
 
