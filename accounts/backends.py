@@ -1,4 +1,5 @@
 import functools
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -7,12 +8,19 @@ from django.core.cache import cache
 
 from .models import CONTENT_EDITORS_GROUP, Membership, User
 
-# Bump the version when what is cached changes shape, so old entries are never read.
-USER_CACHE_KEY = "auth-user:v1:{}"
+
+def fields_digest(fields) -> str:
+    """A short digest of a model's columns, so that copies pickled before a migration are never read."""
+    return hashlib.sha256(",".join(field.attname for field in fields).encode()).hexdigest()[:12]
+
+
+@functools.cache
+def _user_cache_prefix() -> str:
+    return f"auth-user:{fields_digest(User._meta.concrete_fields)}"
 
 
 def user_cache_key(user_id) -> str:
-    return USER_CACHE_KEY.format(int(user_id))
+    return f"{_user_cache_prefix()}:{int(user_id)}"
 
 
 def forget_users(user_ids) -> None:

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from accounts.backends import user_cache_key
-from accounts.models import CONTENT_EDITORS_GROUP, Membership
+from accounts.backends import fields_digest, user_cache_key
+from accounts.models import CONTENT_EDITORS_GROUP, Membership, User
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("user_cache")]
@@ -129,3 +129,10 @@ def test_with_the_cache_off_every_request_reads_the_database(client, fca):
         response, loads = _user_queries(client, reverse("checklists:list"))
         assert response.status_code == 200 and len(loads) == 1
     assert cache.get(user_cache_key(fca.pk)) is None
+
+
+def test_the_key_changes_when_the_users_columns_do(fca):
+    fields = User._meta.concrete_fields
+    assert user_cache_key(fca.pk).endswith(f":{fields_digest(fields)}:{fca.pk}")
+    # A deploy that adds or removes a column reads none of the copies pickled before it.
+    assert fields_digest(fields[:-1]) != fields_digest(fields)
