@@ -4,6 +4,8 @@ fca and other_fca practise in North; supervisor supervises North. stranger_fca p
 South, supervised by other_supervisor. editor curates content; superuser can do anything.
 """
 
+import uuid
+
 import pytest
 
 from accounts.models import CONTENT_EDITORS_GROUP, Membership
@@ -82,3 +84,12 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def caching(settings):
+    """Guidance caching on, with an empty cache of the test's own (the test settings turn it off)."""
+    settings.GUIDANCE_CACHE_SECONDS = 600
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{uuid.uuid4()}"}
+    }

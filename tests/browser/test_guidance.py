@@ -1,7 +1,5 @@
 """Guidance and case-study pages in a real browser: axe-core, 320px, search and filters."""
 
-import uuid
-
 import pytest
 
 from guidance.models import Theme
@@ -67,12 +65,8 @@ def test_the_error_summary_takes_focus_on_a_too_long_search(page, content, fca):
 
 
 def test_two_fcas_read_a_cached_theme_page_and_each_signs_out_from_it(
-    new_page, content, fca, other_fca, console, settings
+    new_page, content, fca, other_fca, console, caching
 ):
-    settings.GUIDANCE_CACHE_SECONDS = 600
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"browser-{uuid.uuid4()}"}
-    }
     for username in ["fca", "fca2"]:  # the first fills the cache; the second is served from it
         if username == "fca2":  # update() sends no signal: only a page from the cache still shows the old title
             Theme.objects.filter(slug="changing-risk-and-need").update(title="Changed without a signal")

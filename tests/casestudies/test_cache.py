@@ -1,7 +1,5 @@
 """Case-study pages come from the guidance cache, and writing a case study retires what shows it."""
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,14 +11,6 @@ from tests.factories import CaseStudyFactory, KnowledgeBiteFactory, LearningPoin
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("casestudies:list")
-
-
-@pytest.fixture
-def caching(settings):
-    settings.GUIDANCE_CACHE_SECONDS = 600
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{uuid.uuid4()}"}
-    }
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """A template's steps, questions, linked guidance and prompts are cached between requests."""
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -9,14 +7,6 @@ from guidance.models import PracticePoint
 from tests.factories import ChecklistTemplateFactory, QuestionFactory
 
 from .walkthrough_support import autosave_url, start, step_url
-
-
-@pytest.fixture
-def caching(settings):
-    settings.GUIDANCE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _get(client, url):

@@ -39,14 +39,6 @@ CONTENT_TABLES = ('"guidance_', '"casestudies_', '"checklists_')
 
 
 @pytest.fixture
-def caching(settings):
-    settings.GUIDANCE_CACHE_SECONDS = 600
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{uuid.uuid4()}"}
-    }
-
-
-@pytest.fixture
 def content():
     bite = KnowledgeBiteFactory(slug="annual-report", title="Annual report bite")
     SectionFactory(knowledge_bite=bite, slug="the-panel", title="The Panel")
