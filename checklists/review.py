@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 
 from .formats import moment
 from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
-from .walkthrough import Structure, load_structure
+from .walkthrough import Structure, answers_by_question, load_structure
 
 
 @dataclass
@@ -153,14 +153,6 @@ class Review:
 
 
 @functools.cache
-def _answers_sql() -> str:
-    # Written out once, as for the step page: the ORM took longer to build this than to run it.
-    # In no particular order: answers are looked up by question.
-    meta, quote = Answer._meta, connection.ops.quote_name
-    return f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('checklist').column)} = %s"  # noqa: S608
-
-
-@functools.cache
 def _with_person_sql(model: type[Model], person_field: str, order: str, page: bool) -> str:
     """SELECT rows of `model` for one checklist, each with the names of the person in `person_field`.
 
@@ -202,8 +194,7 @@ def with_person(model: type[Model], person_field: str, checklist: Checklist, *, 
 def build_review(checklist: Checklist, structure: Structure | None = None) -> Review:
     structure = structure or load_structure(checklist.template_id)
     steps = structure.steps
-    checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
-    answers = {answer.question_id: answer for answer in Answer.objects.raw(_answers_sql(), [checklist_id])}
+    answers = answers_by_question(checklist)
     prompts = structure.prompts
     comments = with_person(Comment, "author", checklist, order="created_at,id")
 

@@ -295,9 +295,15 @@ def triggered_prompts(prompts, answers: dict[int, Answer]) -> list[Prompt]:
 
 @functools.cache
 def _answers_sql() -> str:
-    # Written out once: on the step page, the ORM took longer to build this than to run it.
+    # Written out once: on the step and review pages, the ORM took longer to build this than to run it.
     meta, quote = Answer._meta, connection.ops.quote_name
     return f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('checklist').column)} = %s"  # noqa: S608
+
+
+def answers_by_question(checklist: Checklist) -> dict[int, Answer]:
+    """A checklist's saved answers, keyed by question id, in one query."""
+    checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
+    return {answer.question_id: answer for answer in Answer.objects.raw(_answers_sql(), [checklist_id])}
 
 
 @dataclass
@@ -320,8 +326,7 @@ class StepPage:
         step = next((step for step in steps if step.number == number), None)
         if step is None:
             raise Http404("That step is not part of this checklist.")
-        checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
-        answers = {answer.question_id: answer for answer in Answer.objects.raw(_answers_sql(), [checklist_id])}
+        answers = answers_by_question(checklist)
         prompts = triggered_prompts(structure.prompts_on(step), answers)
         # Supervisors comment only once a checklist is submitted, and none goes back to draft.
         comments = [] if checklist.status == Checklist.Status.DRAFT else load_comments(checklist)
