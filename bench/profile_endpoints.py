@@ -96,7 +96,10 @@ def main() -> None:
         size = len(response.content)
         print(f"{endpoint['name']:<17} {elapsed / args.n * 1000:7.2f} ms/request  {size / 1024:6.1f} KiB")
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+            stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+            stats.print_stats(args.top)
+            if os.environ.get("PROFILE_CALLEES"):
+                stats.print_callees(os.environ["PROFILE_CALLEES"])
 
 
 if __name__ == "__main__":

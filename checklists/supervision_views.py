@@ -9,26 +9,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Membership, Team, User
+from guidance.cache import Page
 
 from . import services
 from .formats import checklist_url_maker, short_moment
 from .models import Checklist, ChecklistTemplate, Event
+from .pages import cached_page
 from .review import TimelineItem, build_review, with_person
 from .supervision import (
     can_review,
+    counts_from_tally,
     in_reviewable_teams,
     overdue_threshold,
     reviewable_teams,
     status_counts,
+    status_tally,
     working_days_waiting,
 )
 from .supervision_forms import (
@@ -129,12 +135,22 @@ def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]
 # --- Queue -----------------------------------------------------------------------------------------
 
 
+@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @login_required
 @require_GET
 @never_cache
 def queue(request):
     user = request.user
     _require_reviewer(user)
+    # What the queue can list, by status, with each status's latest change: the page's cache key.
+    tally = status_tally(user, filters={})
+    shown = (user.is_superuser, tuple(user.supervised_team_ids), overdue_threshold(), tally)
+    page = cached_page(request, "queue", shown, lambda: _queue_page(request, tally))
+    return render(request, "guidance/page.html", {"page": page, "breadcrumbs": page.breadcrumbs}, status=page.status)
+
+
+def _queue_page(request, tally: list[tuple]) -> Page:
+    user = request.user
     teams = list(reviewable_teams(user))
     # Anyone in the teams, supervisors included: a supervisor may also write checklists there.
     people = list(
@@ -146,23 +162,34 @@ def queue(request):
     )
     templates = list(ChecklistTemplate.objects.order_by("slug", "-version").only("slug", "title", "version"))
     form = QueueFilterForm(request.GET, teams=teams, people=people, templates=templates)
-    context = {
-        "form": form,
-        "statuses": QUEUE_STATUSES,
-        "threshold": overdue_threshold(),
-        "breadcrumbs": _breadcrumbs(("Review queue", None)),
-    }
-    if not form.is_valid():
-        return render(request, "supervision/queue.html", context, status=400)
+    context = {"form": form, "statuses": QUEUE_STATUSES, "threshold": overdue_threshold()}
+    if form.is_valid():
+        context.update(_queue_listing(request, form, tally, people=people, teams=teams, templates=templates))
+    return Page(
+        title=f"{'Error: ' if form.errors else ''}Review queue",
+        html=render_to_string("supervision/_queue_content.html", context, request=request),
+        breadcrumbs=_breadcrumbs(("Review queue", None)),
+        status=400 if form.errors else 200,
+    )
 
+
+def _queue_listing(request, form, tally, *, people, teams, templates) -> dict:
+    user = request.user
     status = form.cleaned_data["status"]
-    in_teams = in_reviewable_teams(user).filter(**form.checklist_filters)
-    counts = status_counts(user, filters=form.checklist_filters, statuses=QUEUE_STATUSES)
+    filters = form.checklist_filters
+    # Without filters, the tally already counted these checklists.
+    counts = (
+        counts_from_tally(tally, QUEUE_STATUSES)
+        if not filters
+        else status_counts(user, filters=filters, statuses=QUEUE_STATUSES)
+    )
+    in_teams = in_reviewable_teams(user).filter(**filters)
     listed = in_teams.exclude(author=user).filter(status=status).order_by(*QUEUE_ORDER[status])
     # The counts above were taken over the same checklists, so the paginator need not count again.
     page = _paginator(listed, PAGE_SIZE, count=counts[status]).get_page(request.GET.get("page"))
     _fill_in_related(page.object_list, people=people, teams=teams, templates=templates)
     today = timezone.localdate()
+    threshold = overdue_threshold()
     review_url = checklist_url_maker("supervision:review")
     shown_at, shown_at_label = QUEUE_SHOWN_AT[status]
     for checklist in page.object_list:
@@ -170,7 +197,7 @@ def queue(request):
         checklist.shown_at = short_moment(getattr(checklist, shown_at))
         if checklist.status == Checklist.Status.SUBMITTED and checklist.submitted_at:
             checklist.days_waiting = working_days_waiting(checklist.submitted_at, today)
-            checklist.is_overdue = checklist.days_waiting > context["threshold"]
+            checklist.is_overdue = checklist.days_waiting > threshold
         checklist.waiting = _waiting(getattr(checklist, "days_waiting", 0))
 
     # Links keep the other filters when switching status or page.
@@ -191,20 +218,17 @@ def queue(request):
                 "current": value == status,
             }
         )
-    context.update(
-        {
-            "page": page,
-            "pagination": _pagination(request, page, label="Pages of checklists"),
-            "status": status,
-            "status_label": QUEUE_STATUSES[status],
-            "shown_at_label": shown_at_label,
-            "status_links": status_links,
-            "counts": counts,
-            "is_filtered": form.is_filtered,
-            "team_count": len(teams),
-        }
-    )
-    return render(request, "supervision/queue.html", context)
+    return {
+        "page": page,
+        "pagination": _pagination(request, page, label="Pages of checklists"),
+        "status": status,
+        "status_label": QUEUE_STATUSES[status],
+        "shown_at_label": shown_at_label,
+        "status_links": status_links,
+        "counts": counts,
+        "is_filtered": form.is_filtered,
+        "team_count": len(teams),
+    }
 
 
 # --- Team overview ---------------------------------------------------------------------------------

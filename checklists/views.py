@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,10 +22,13 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guidance.cache import Page
+
 from . import services
 from .formats import checklist_url_maker, moment
 from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
 from .models import Checklist, ChecklistTemplate
+from .pages import cached_page
 from .review import TimelineItem
 from .templatetags.checklist_tags import TAG_COLOURS
 from .walkthrough import QuestionRow, StepPage, read_revision, read_value, summarise, template_question
@@ -86,32 +89,56 @@ def _locked_redirect(request, checklist: Checklist):
 
 
 @functools.cache
-def _status_counts_sql() -> str:
+def _status_tally_sql() -> str:
     # Written out once: compiling the ORM's aggregate cost more than running it.
     meta, quote = Checklist._meta, connection.ops.quote_name
     status, author = quote(meta.get_field("status").column), quote(meta.get_field("author").column)
-    return f"SELECT {status}, COUNT(*) FROM {quote(meta.db_table)} WHERE {author} = %s GROUP BY {status}"  # noqa: S608
+    updated_at = quote(meta.get_field("updated_at").column)
+    return (
+        f"SELECT {status}, COUNT(*), MAX({updated_at}) FROM {quote(meta.db_table)}"  # noqa: S608
+        f" WHERE {author} = %s GROUP BY {status} ORDER BY {status}"
+    )
 
 
-def _status_counts(user) -> dict[str, int]:
+def _status_tally(user) -> list[tuple]:
+    """The person's checklists by status: how many, and when the latest changed (the pages' cache key)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_status_tally_sql(), [user.pk])
+        return cursor.fetchall()
+
+
+def _counts(tally: list[tuple]) -> dict[str, int]:
     """How many checklists the person wrote, by status, every status included."""
     counts = dict.fromkeys(Checklist.Status.values, 0)
-    with connection.cursor() as cursor:
-        cursor.execute(_status_counts_sql(), [user.pk])
-        counts.update((status, number) for status, number in cursor.fetchall() if status in counts)
+    counts.update((status, number) for status, number, _latest in tally if status in counts)
     return counts
 
 
+@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @never_cache
 @login_required
 @require_GET
 def home(request):
     """Each role's starting point: your checklists by status, returned ones first, and your queue."""
     user = request.user
-    counts = _status_counts(user)
+    tally = _status_tally(user)
+    awaiting_review_count = (
+        # The same as the queue: never your own checklist, which someone else must review.
+        Checklist.objects.supervised_by(user).awaiting_review().exclude(author=user).count()
+        if user.is_supervisor
+        else 0
+    )
+    page = cached_page(
+        request, "home", (tally, awaiting_review_count), lambda: _home_page(request, tally, awaiting_review_count)
+    )
+    return render(request, "guidance/page.html", {"page": page})
+
+
+def _home_page(request, tally: list[tuple], awaiting_review_count: int) -> Page:
+    counts = _counts(tally)
     total = sum(counts.values())
     returned = counts[Checklist.Status.RETURNED]
-    mine = Checklist.objects.filter(author=user).order_by("-updated_at").values(*ROW_FIELDS)
+    mine = Checklist.objects.filter(author=request.user).order_by("-updated_at").values(*ROW_FIELDS)
     context = {
         "counts": counts,
         "total": total,
@@ -120,22 +147,24 @@ def home(request):
         "recent": (
             _list_rows(mine.exclude(status=Checklist.Status.RETURNED)[:RECENT_ON_HOME]) if total > returned else []
         ),
-        "awaiting_review_count": (
-            # The same as the queue: never your own checklist, which someone else must review.
-            Checklist.objects.supervised_by(user).awaiting_review().exclude(author=user).count()
-            if user.is_supervisor
-            else 0
-        ),
+        "awaiting_review_count": awaiting_review_count,
         "status_choices": Checklist.Status.choices,
         "list_url": reverse("checklists:list"),
     }
-    return render(request, "home.html", context)
+    return Page(title="Home", html=render_to_string("checklists/_home_content.html", context, request=request))
 
 
+@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @never_cache
 @login_required
 @require_GET
 def checklist_list(request):
+    tally = _status_tally(request.user)
+    page = cached_page(request, "list", tally, lambda: _list_page(request, tally))
+    return render(request, "guidance/page.html", {"page": page, "breadcrumbs": page.breadcrumbs})
+
+
+def _list_page(request, tally: list[tuple]) -> Page:
     status = request.GET.get("status", "")
     if status not in Checklist.Status.values:
         status = ""
@@ -148,23 +177,26 @@ def checklist_list(request):
     paginator = Paginator(checklists.order_by("-updated_at", "pk").values(*ROW_FIELDS, "template__title"), PAGE_SIZE)
     if not case:
         # The counts by status answer "how many" without the paginator's COUNT (and its join).
-        counts = _status_counts(request.user)
+        counts = _counts(tally)
         paginator.count = counts[status] if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     query = {key: value for key, value in (("status", status), ("case", case)) if value}
-    return render(
-        request,
-        "checklists/list.html",
-        {
-            "page": page,
-            "rows": _list_rows(page.object_list),
-            "status": status,
-            "case": case,
-            "filtered": bool(query),
-            "query": urlencode(query),
-            "status_choices": Checklist.Status.choices,
-            "breadcrumbs": [("Home", reverse("home")), ("Your checklists", None)],
-        },
+    context = {
+        "page": page,
+        "rows": _list_rows(page.object_list),
+        "status": status,
+        "case": case,
+        "filtered": bool(query),
+        "query": urlencode(query),
+        "status_choices": Checklist.Status.choices,
+    }
+    title = "Your checklists"
+    if page.number > 1:
+        title += f" (page {page.number} of {paginator.num_pages})"
+    return Page(
+        title=title,
+        html=render_to_string("checklists/_list_content.html", context, request=request),
+        breadcrumbs=[("Home", reverse("home")), ("Your checklists", None)],
     )
 
 

@@ -189,6 +189,9 @@ GUIDANCE_CACHE_SECONDS = env_int("GUIDANCE_CACHE_SECONDS", 600)
 # How long the signed-in user may be served from the cache; every change to them clears it sooner.
 # Only a shared cache (Redis) sees every process's changes, so without one it is off.
 AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# How long a person's home page, checklist list and review queue may be kept (checklists/pages.py).
+# A change to what they show retires them at once; only a shared cache sees renames made elsewhere.
+CHECKLIST_PAGE_CACHE_SECONDS = env_int("CHECKLIST_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # Logs go to stdout. Only the request line and status are logged, never bodies or query strings
 # beyond what Django itself records for errors (which never include POST data at this level).

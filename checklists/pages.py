@@ -1,0 +1,61 @@
+"""Keep each person's busiest checklist pages rendered, under keys made of what the pages show.
+
+People come back to the same pages again and again: a supervisor returns to the review queue
+after each checklist, an FCA to their home page and their list. Each of these pages first asks
+the database one cheap question that it needs anyway: how many checklists it could show in each
+status, and when the latest of each last changed. That answer goes into the page's key, with
+everything else that the page shows:
+
+* whose page it is: a page is only ever served to the person it was rendered for;
+* the query string (filters and page number);
+* the content version (checklist template titles; guidance/cache.py);
+* the roster version (people's names, teams and memberships; accounts/roster.py);
+* today's date (waiting times, overdue flags and "today" in dates).
+
+Every saved change to a checklist moves its `updated_at`, and deleting one changes a count, so a
+checklist is never shown as it was before a change: the key is new and the page is rendered
+afresh. Nothing has to remember to retire a page. The answer is read before the rows it vouches
+for, so a page can only ever be newer than its key says, never older.
+
+Like guidance pages, only the main content is kept. The shell (CSRF tokens, the CSP nonce,
+messages) is rendered for each request. Entries hold case references and titles, so they stay in
+the server-side cache, beside the sessions, for CHECKLIST_PAGE_CACHE_SECONDS at most, under
+digests that name nothing.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from accounts.roster import roster_version
+from guidance.cache import Page, content_version
+
+KEY_PREFIX = "checklists:page"
+
+
+def page_key(request, name: str, shown) -> str:
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    what = (content_version(), roster_version(), timezone.localdate().isoformat(), query, shown)
+    digest = hashlib.sha256(repr(what).encode()).hexdigest()
+    return f"{KEY_PREFIX}:{name}:{request.user.pk}:{digest}"
+
+
+def cached_page(request, name: str, shown, render: Callable[[], Page]) -> Page:
+    """The person's page from the cache, or `render()` it and keep it (unless it raises).
+
+    `shown` is what the database said about the checklists the page can show (see above), plus
+    anything else the page depends on beyond the person, the query string and the date.
+    """
+    timeout = settings.CHECKLIST_PAGE_CACHE_SECONDS
+    if timeout <= 0:
+        return render()
+    key = page_key(request, name, shown)
+    page = cache.get(key)
+    if page is None:
+        page = render()
+        cache.set(key, page, timeout)
+    return page

@@ -1,0 +1,213 @@
+"""Kept pages (checklists/pages.py): the home page, "Your checklists" and the review queue.
+
+Caching is off in the test settings; the `page_caching` fixture turns it on, with an empty cache
+of the test's own. Each test changes something the way people do, then reads the page again.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from checklists import services
+from checklists.models import Checklist
+from tests.checklists.supervision_support import build_template, make_checklist
+from tests.factories import ChecklistFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+LIST = reverse("checklists:list")
+QUEUE = reverse("supervision:queue")
+
+
+@pytest.fixture
+def page_caching(caching, settings):
+    settings.CHECKLIST_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def template(db):
+    return build_template()
+
+
+def main(response) -> str:
+    return response.content.decode().split('id="main-content"')[1].split("</main>")[0]
+
+
+def test_a_second_look_at_the_queue_reads_only_the_counts(
+    page_caching, client_for, supervisor, fca, template, django_assert_num_queries
+):
+    make_checklist(fca, template, title="First of the week")
+    client = client_for(supervisor)
+    first = client.get(QUEUE)
+    # The session, the user and their teams (no user cache in tests), then the counts alone.
+    with django_assert_num_queries(4):
+        second = client.get(QUEUE)
+    assert main(second) == main(first)
+    assert "First of the week" in main(second)
+    assert second["Cache-Control"].startswith("max-age=0")
+
+
+def test_a_newly_submitted_checklist_shows_at_once(page_caching, client_for, supervisor, fca, template):
+    client = client_for(supervisor)
+    assert "Nothing is waiting for your review" in main(client.get(QUEUE))
+    checklist = ChecklistFactory(author=fca, team=fca.memberships.get().team, template=template)
+    question = template.questions.get(key="what-happened")
+    services.save_answer(checklist=checklist, question=question, value="A new referral", base_revision=0, by=fca)
+    services.submit(checklist=checklist, by=fca)
+    content = main(client.get(QUEUE))
+    assert checklist.title in content
+    assert "Waiting for review (1)" in content
+    checklist.refresh_from_db()
+    assert checklist.status == Checklist.Status.SUBMITTED
+
+
+def test_a_change_that_keeps_every_count_still_shows(page_caching, client_for, supervisor, fca, template):
+    # A returned checklist renamed by its author: the same counts, a newer change.
+    returned = make_checklist(fca, template, status=Checklist.Status.RETURNED, title="Before the hearing")
+    client = client_for(supervisor)
+    assert "Before the hearing" in main(client.get(QUEUE, {"status": "returned"}))
+    returned.title = "After the hearing"
+    returned.save()
+    content = main(client.get(QUEUE, {"status": "returned"}))
+    assert "After the hearing" in content
+    assert "Before the hearing" not in content
+    assert Checklist.objects.get(pk=returned.pk).title == "After the hearing"
+
+
+def test_a_renamed_practitioner_shows_at_once(page_caching, client_for, supervisor, fca, template):
+    make_checklist(fca, template)
+    client = client_for(supervisor)
+    client.get(QUEUE)
+    fca.first_name, fca.last_name = "Rowan", "Ashby"
+    fca.save()
+    assert "Rowan Ashby" in main(client.get(QUEUE))
+
+
+def test_a_new_team_member_can_be_filtered_on_at_once(page_caching, client_for, supervisor, north):
+    client = client_for(supervisor)
+    client.get(QUEUE)
+    newcomer = MembershipFactory(team=north, user__first_name="Nadia", user__last_name="Okafor").user
+    content = main(client.get(QUEUE))
+    assert f'<option value="{newcomer.pk}">Nadia Okafor ({newcomer.username})</option>' in content
+
+
+def test_a_supervisor_moved_to_another_team_sees_only_its_queue(
+    page_caching, client_for, supervisor, fca, stranger_fca, template
+):
+    make_checklist(fca, template, title="North team case")
+    make_checklist(stranger_fca, template, title="South team case")
+    client = client_for(supervisor)
+    assert "North team case" in main(client.get(QUEUE))
+    membership = supervisor.memberships.get()
+    membership.team = stranger_fca.memberships.get().team
+    membership.save()
+    client = client_for(supervisor)
+    content = main(client.get(QUEUE))
+    assert "South team case" in content
+    assert "North team case" not in content
+
+
+def test_each_filter_and_page_is_kept_apart(page_caching, client_for, supervisor, fca, other_fca, template):
+    make_checklist(fca, template, title="By the first practitioner")
+    make_checklist(other_fca, template, title="By the second practitioner")
+    client = client_for(supervisor)
+    assert "By the second practitioner" in main(client.get(QUEUE))
+    filtered = main(client.get(QUEUE, {"practitioner": fca.pk}))
+    assert "By the first practitioner" in filtered
+    assert "By the second practitioner" not in filtered
+    refused = client.get(QUEUE, {"status": "draft"})
+    assert refused.status_code == 400
+    again = client.get(QUEUE, {"status": "draft"})
+    assert again.status_code == 400
+    assert "<title>Error: Review queue" in again.content.decode()
+
+
+def test_waiting_times_move_on_with_the_day(page_caching, client_for, supervisor, fca, template, monkeypatch):
+    make_checklist(fca, template, submitted_at=datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC))  # a Monday
+    client = client_for(supervisor)
+    real_localdate = timezone.localdate
+
+    def on(day):
+        # Today is `day`; any other moment's date is worked out as usual.
+        return lambda value=None, timezone=None: real_localdate(value, timezone) if value else day
+
+    monkeypatch.setattr(timezone, "localdate", on(datetime.date(2026, 3, 3)))
+    assert "1 working day" in main(client.get(QUEUE))
+    monkeypatch.setattr(timezone, "localdate", on(datetime.date(2026, 3, 4)))
+    assert "2 working days" in main(client.get(QUEUE))
+
+
+def test_pages_are_never_shared_between_people(page_caching, client_for, fca, other_fca, template):
+    # Neither has a checklist, so what the database says about them is the same.
+    client = client_for(fca)
+    assert f"Welcome, {fca.first_name}" in main(client.get(HOME))
+    client = client_for(other_fca)
+    content = main(client.get(HOME))
+    assert f"Welcome, {other_fca.first_name}" in content
+    assert fca.first_name not in content
+    ChecklistFactory(author=fca, template=template, title="Only mine")
+    client = client_for(other_fca)
+    assert "Only mine" not in main(client.get(LIST))
+    assert "Only mine" in main(client_for(fca).get(LIST))
+
+
+def test_an_autosaved_answer_moves_the_checklist_up_the_list(page_caching, client_for, fca, template):
+    older = ChecklistFactory(author=fca, template=template, title="Started first")
+    ChecklistFactory(author=fca, template=template, title="Started second")
+    client = client_for(fca)
+    content = main(client.get(LIST))
+    assert content.index("Started second") < content.index("Started first")
+    question = template.questions.get(key="what-happened")
+    services.save_answer(checklist=older, question=question, value="Spoke to the school", base_revision=0, by=fca)
+    content = main(client.get(LIST))
+    assert content.index("Started first") < content.index("Started second")
+    assert older.answers.get().value == "Spoke to the school"
+
+
+def test_a_deleted_draft_leaves_home_and_the_list(page_caching, client_for, fca, template):
+    draft = ChecklistFactory(author=fca, template=template, title="Started in error")
+    client = client_for(fca)
+    assert "Started in error" in main(client.get(HOME))
+    assert "Started in error" in main(client.get(LIST))
+    response = client.post(reverse("checklists:delete", kwargs={"pk": draft.pk}))
+    assert response.status_code == 302
+    assert "Started in error" not in main(client.get(HOME))
+    assert "Started in error" not in main(client.get(LIST))
+    assert not Checklist.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_shell_is_fresh_on_a_kept_page(page_caching, client_for, fca, template):
+    draft = ChecklistFactory(author=fca, template=template)
+    client = client_for(fca)
+    client.get(HOME)
+    client.post(reverse("checklists:delete", kwargs={"pk": draft.pk}))
+    first, second = client.get(HOME), client.get(HOME)
+    # The second is the kept page, but it has its own CSP nonce, and the deletion's message was
+    # shown once, on the first.
+    assert main(first).split("</main>")[0].count("has been deleted") == 1
+    assert "has been deleted" not in second.content.decode()
+    nonce = 'nonce="'
+    assert first.content.decode().split(nonce)[1][:20] != second.content.decode().split(nonce)[1][:20]
+    assert not Checklist.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_renamed_team_shows_at_once(page_caching, client_for, supervisor, fca, template):
+    make_checklist(fca, template)
+    client = client_for(supervisor)
+    client.get(QUEUE)
+    team = fca.memberships.get().team
+    team.name = "North East"
+    team.save()
+    assert "North East" in main(client.get(QUEUE))
+
+
+def test_without_a_cache_lifetime_nothing_is_kept(caching, client_for, fca, template, settings):
+    settings.CHECKLIST_PAGE_CACHE_SECONDS = 0
+    client = client_for(fca)
+    client.get(LIST)
+    ChecklistFactory(author=fca, template=template, title="Seen straight away")
+    assert "Seen straight away" in main(client.get(LIST))
+    assert Checklist.objects.filter(author=fca).count() == 1
