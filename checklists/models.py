@@ -341,8 +341,11 @@ class Checklist(models.Model):
             models.Index(fields=["author", "-updated_at"], name="checklist_author_recent"),
             models.Index(fields=["author", "status", "-updated_at"], name="checklist_author_status"),
             models.Index(fields=["author", "case_reference"], name="checklist_author_case"),
-            # updated_at too, so that the queue's counts and latest changes come from the index alone.
-            models.Index(fields=["team", "status", "submitted_at", "updated_at"], name="checklist_team_queue"),
+            models.Index(fields=["team", "status", "submitted_at"], name="checklist_team_queue"),
+            # When a team's queue last changed, in one step down the index (checklists/pages.py).
+            models.Index(
+                fields=["team", "-updated_at"], condition=~models.Q(status="draft"), name="checklist_team_changed"
+            ),
             models.Index(fields=["status", "signed_off_at"], name="checklist_retention"),
             # The admin's list, newest first (it breaks ties by primary key).
             models.Index(fields=["-updated_at", "-id"], name="checklist_recent"),

@@ -10,12 +10,18 @@ everything else that the page shows:
 * the query string (filters and page number);
 * the content version (checklist template titles; guidance/cache.py);
 * the roster version (people's names, teams and memberships; accounts/roster.py);
+* the purge version, which the retention purge bumps (it deletes in bulk, and deleting
+  checklists moves no `updated_at`);
 * today's date (waiting times, overdue flags and "today" in dates).
 
 Every saved change to a checklist moves its `updated_at`, and deleting one changes a count, so a
 checklist is never shown as it was before a change: the key is new and the page is rendered
 afresh. Nothing has to remember to retire a page. The answer is read before the rows it vouches
 for, so a page can only ever be newer than its key says, never older.
+
+The review queue asks even less: when a checklist in each of the supervisor's teams last changed
+(`supervision.latest_change`), one step down an index however long the team's history. Drafts
+are left out of it, so an FCA typing a draft does not retire their supervisor's queue.
 
 Like guidance pages, only the main content is kept. The shell (CSRF tokens, the CSP nonce,
 messages) is rendered for each request. Entries hold case references and titles, so they stay in
@@ -31,15 +37,23 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accounts.roster import roster_version
-from guidance.cache import Page, content_version
+from accounts.roster import ROSTER_VERSION
+from config import versions
+from guidance.cache import CONTENT_VERSION, Page
 
 KEY_PREFIX = "checklists:page"
+PURGE_VERSION = versions.CacheVersion("checklists:purge-version")
+
+
+def retire_pages() -> None:
+    """Retire every kept page, after deleting checklists in bulk."""
+    PURGE_VERSION.bump()
 
 
 def page_key(request, name: str, shown) -> str:
     query = urlencode(sorted(request.GET.lists()), doseq=True)
-    what = (content_version(), roster_version(), timezone.localdate().isoformat(), query, shown)
+    current = versions.current(CONTENT_VERSION, ROSTER_VERSION, PURGE_VERSION)
+    what = (current, timezone.localdate().isoformat(), query, shown)
     digest = hashlib.sha256(repr(what).encode()).hexdigest()
     return f"{KEY_PREFIX}:{name}:{request.user.pk}:{digest}"
 

@@ -35,14 +35,37 @@ def in_reviewable_teams(user: User) -> QuerySet[Checklist]:
     return Checklist.objects.filter(team_id__in=user.supervised_team_ids).exclude(status=Checklist.Status.DRAFT)
 
 
-def status_tally(user: User, *, filters: dict) -> list[tuple]:
-    """The checklists in the person's teams, by status: how many, how many overdue, and the latest change.
+def latest_change(user: User) -> tuple:
+    """When a checklist that the person may review last changed, for each of their teams.
 
-    `filters` are the queue's (QueueFilterForm.checklist_filters). Each row is (status, sign, count,
-    overdue, latest `updated_at`). The person's own are not counted: leaving them out in the same
-    query would make the database read every row, so everything is counted from the team and
-    status index, and the few of their own counted in rows of sign -1, to be taken off. The SQL is
-    written out because building it with the ORM took as long as running it.
+    Every saved change moves a checklist's `updated_at`, so this changes whenever the queue would:
+    the queue keeps its pages under it (checklists/pages.py). Each team's is one step down the
+    checklist_team_changed index, however many checklists the team has.
+    """
+    meta, quote = Checklist._meta, connection.ops.quote_name
+    table, team = quote(meta.db_table), quote(meta.get_field("team").column)
+    status, updated_at = quote(meta.get_field("status").column), quote(meta.get_field("updated_at").column)
+    latest = f"SELECT MAX({updated_at}) FROM {table} WHERE {status} <> %s"  # noqa: S608 - names quoted
+    if user.is_superuser:
+        parts, params = [f"({latest})"], [Checklist.Status.DRAFT]
+    else:
+        team_ids = user.supervised_team_ids
+        if not team_ids:
+            return ()
+        parts = [f"({latest} AND {team} = %s)"] * len(team_ids)
+        params = [value for team_id in team_ids for value in (Checklist.Status.DRAFT, team_id)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return tuple(cursor.fetchone())
+
+
+def status_counts(user: User, *, filters: dict, statuses) -> dict[str, int]:
+    """How many checklists in the person's teams are in each status, and how many submitted ones are overdue.
+
+    `filters` are the queue's (QueueFilterForm.checklist_filters). The person's own are not counted:
+    leaving them out in the same query would make the database read every row, so everything is
+    counted from the team and status index, and the few of their own counted and taken off. The SQL
+    is written out because building it with the ORM took as long as running it.
     """
     meta, quote = Checklist._meta, connection.ops.quote_name
 
@@ -55,9 +78,10 @@ def status_tally(user: User, *, filters: dict) -> list[tuple]:
         where.append(f"{column(name)} IN ({', '.join(['%s'] * len(values))})")
         params.extend(values)
 
+    counts = dict.fromkeys([*statuses, "overdue"], 0)
     if not user.is_superuser:
         if not user.supervised_team_ids:
-            return []
+            return counts
         among("team", user.supervised_team_ids)
     if "team_id" in filters:
         among("team", [filters["team_id"]])
@@ -68,29 +92,18 @@ def status_tally(user: User, *, filters: dict) -> list[tuple]:
     before = connection.ops.adapt_datetimefield_value(overdue_before())
     status, submitted_at = column("status"), column("submitted_at")
     tally = (
-        f"SELECT {status}, {{sign}}, COUNT(*), COUNT(CASE WHEN {submitted_at} < %s THEN 1 END),"  # noqa: S608 - names quoted, values as parameters
-        f" MAX({column('updated_at')}) FROM {quote(meta.db_table)} WHERE {' AND '.join(where)}{{own}} GROUP BY {status}"
+        f"SELECT {status}, {{sign}}, COUNT(*), COUNT(CASE WHEN {submitted_at} < %s THEN 1 END)"  # noqa: S608 - names quoted, values as parameters
+        f" FROM {quote(meta.db_table)} WHERE {' AND '.join(where)}{{own}} GROUP BY {status}"
     )
     sql = tally.format(sign=1, own="") + " UNION ALL " + tally.format(sign=-1, own=f" AND {column('author')} = %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [before, *params, before, *params, user.pk])
-        return sorted(cursor.fetchall(), key=lambda row: (row[0], row[1]))
-
-
-def counts_from_tally(tally: list[tuple], statuses) -> dict[str, int]:
-    """How many checklists are in each status, and how many submitted ones are overdue."""
-    counts = dict.fromkeys([*statuses, "overdue"], 0)
-    for value, sign, number, overdue, _latest in tally:
-        if value in counts:
-            counts[value] += sign * number
-        if value == Checklist.Status.SUBMITTED:
-            counts["overdue"] += sign * overdue
+        for value, sign, number, overdue in cursor.fetchall():
+            if value in counts:
+                counts[value] += sign * number
+            if value == Checklist.Status.SUBMITTED:
+                counts["overdue"] += sign * overdue
     return counts
-
-
-def status_counts(user: User, *, filters: dict, statuses) -> dict[str, int]:
-    """How many checklists in the person's teams are in each status (not their own), and how many are overdue."""
-    return counts_from_tally(status_tally(user, filters=filters), statuses)
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:

@@ -29,12 +29,11 @@ from .pages import cached_page
 from .review import TimelineItem, build_review, with_person
 from .supervision import (
     can_review,
-    counts_from_tally,
     in_reviewable_teams,
+    latest_change,
     overdue_threshold,
     reviewable_teams,
     status_counts,
-    status_tally,
     working_days_waiting,
 )
 from .supervision_forms import (
@@ -142,14 +141,13 @@ def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]
 def queue(request):
     user = request.user
     _require_reviewer(user)
-    # What the queue can list, by status, with each status's latest change: the page's cache key.
-    tally = status_tally(user, filters={})
-    shown = (user.is_superuser, tuple(user.supervised_team_ids), overdue_threshold(), tally)
-    page = cached_page(request, "queue", shown, lambda: _queue_page(request, tally))
+    # The queue changes whenever one of its checklists does: that is the kept page's key.
+    shown = (user.is_superuser, tuple(user.supervised_team_ids), overdue_threshold(), latest_change(user))
+    page = cached_page(request, "queue", shown, lambda: _queue_page(request))
     return render(request, "guidance/page.html", {"page": page, "breadcrumbs": page.breadcrumbs}, status=page.status)
 
 
-def _queue_page(request, tally: list[tuple]) -> Page:
+def _queue_page(request) -> Page:
     user = request.user
     teams = list(reviewable_teams(user))
     # Anyone in the teams, supervisors included: a supervisor may also write checklists there.
@@ -164,7 +162,7 @@ def _queue_page(request, tally: list[tuple]) -> Page:
     form = QueueFilterForm(request.GET, teams=teams, people=people, templates=templates)
     context = {"form": form, "statuses": QUEUE_STATUSES, "threshold": overdue_threshold()}
     if form.is_valid():
-        context.update(_queue_listing(request, form, tally, people=people, teams=teams, templates=templates))
+        context.update(_queue_listing(request, form, people=people, teams=teams, templates=templates))
     return Page(
         title=f"{'Error: ' if form.errors else ''}Review queue",
         html=render_to_string("supervision/_queue_content.html", context, request=request),
@@ -173,16 +171,11 @@ def _queue_page(request, tally: list[tuple]) -> Page:
     )
 
 
-def _queue_listing(request, form, tally, *, people, teams, templates) -> dict:
+def _queue_listing(request, form, *, people, teams, templates) -> dict:
     user = request.user
     status = form.cleaned_data["status"]
     filters = form.checklist_filters
-    # Without filters, the tally already counted these checklists.
-    counts = (
-        counts_from_tally(tally, QUEUE_STATUSES)
-        if not filters
-        else status_counts(user, filters=filters, statuses=QUEUE_STATUSES)
-    )
+    counts = status_counts(user, filters=filters, statuses=QUEUE_STATUSES)
     in_teams = in_reviewable_teams(user).filter(**filters)
     listed = in_teams.exclude(author=user).filter(status=status).order_by(*QUEUE_ORDER[status])
     # The counts above were taken over the same checklists, so the paginator need not count again.

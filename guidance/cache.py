@@ -44,10 +44,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+
+from config.versions import CacheVersion
 
 VERSION_KEY = "guidance:content-version"
 PAGE_KEY_PREFIX = "guidance:page"
@@ -68,17 +70,11 @@ class Page:
         return mark_safe(self.html)  # noqa: S308 - rendered by our templates, Markdown sanitised by nh3
 
 
+CONTENT_VERSION = CacheVersion(VERSION_KEY)
+
+
 def content_version() -> int:
-    # A lost version (evicted, or the cache restarted) starts again from the clock, so it can never
-    # fall back to a number whose pages are still cached.
-    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
-
-
-def _increment() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the version is not in the cache
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    return CONTENT_VERSION.get()
 
 
 def bump_version(*, action: str | None = None, using: str | None = None, **_signal_kwargs) -> None:
@@ -88,8 +84,7 @@ def bump_version(*, action: str | None = None, using: str | None = None, **_sign
     """
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: act once, after the change (post_add, post_remove, post_clear)
-    _increment()
-    transaction.on_commit(_increment, using=using)
+    CONTENT_VERSION.bump(using=using)
 
 
 def bump_version_on_change(*senders: type[models.Model]) -> None:

@@ -5,8 +5,10 @@ of the test's own. Each test changes something the way people do, then reads the
 """
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,13 +38,14 @@ def main(response) -> str:
     return response.content.decode().split('id="main-content"')[1].split("</main>")[0]
 
 
-def test_a_second_look_at_the_queue_reads_only_the_counts(
+def test_a_second_look_at_the_queue_asks_only_when_it_last_changed(
     page_caching, client_for, supervisor, fca, template, django_assert_num_queries
 ):
     make_checklist(fca, template, title="First of the week")
     client = client_for(supervisor)
     first = client.get(QUEUE)
-    # The session, the user and their teams (no user cache in tests), then the counts alone.
+    # The session, the user and their teams (no user cache in tests), then when the team's
+    # checklists last changed.
     with django_assert_num_queries(4):
         second = client.get(QUEUE)
     assert main(second) == main(first)
@@ -192,6 +195,37 @@ def test_the_shell_is_fresh_on_a_kept_page(page_caching, client_for, fca, templa
     nonce = 'nonce="'
     assert first.content.decode().split(nonce)[1][:20] != second.content.decode().split(nonce)[1][:20]
     assert not Checklist.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_draft_being_written_leaves_the_queue_kept(
+    page_caching, client_for, supervisor, fca, template, django_assert_num_queries
+):
+    make_checklist(fca, template)
+    draft = ChecklistFactory(author=fca, template=template, status=Checklist.Status.DRAFT)
+    client = client_for(supervisor)
+    first = client.get(QUEUE)
+    question = template.questions.get(key="what-happened")
+    services.save_answer(checklist=draft, question=question, value="Still writing", base_revision=0, by=fca)
+    with django_assert_num_queries(4):
+        assert main(client.get(QUEUE)) == main(first)
+    assert draft.answers.get().value == "Still writing"
+
+
+def test_purged_checklists_leave_the_queue_at_once(page_caching, client_for, supervisor, fca, template):
+    old = make_checklist(
+        fca,
+        template,
+        status=Checklist.Status.SIGNED_OFF,
+        title="Signed off long ago",
+        signed_off_at=timezone.now() - datetime.timedelta(days=800),
+    )
+    client = client_for(supervisor)
+    assert "Signed off long ago" in main(client.get(QUEUE, {"status": "signed_off"}))
+    call_command("purge_checklists", stdout=io.StringIO())
+    content = main(client.get(QUEUE, {"status": "signed_off"}))
+    assert "Signed off long ago" not in content
+    assert "No checklists have been signed off yet" in content
+    assert not Checklist.objects.filter(pk=old.pk).exists()
 
 
 def test_a_renamed_team_shows_at_once(page_caching, client_for, supervisor, fca, template):
