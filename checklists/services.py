@@ -239,6 +239,8 @@ def add_comment(*, checklist: Checklist, by: User, body: str, step: Step | None 
     comment = Comment.objects.create(
         checklist=checklist, step=step, author=by, body=_clean_comment(body, required=True)
     )
+    # A comment changes the checklist: pages kept by its updated_at (checklists/pages.py) show it.
+    checklist.save(update_fields=["updated_at"])
     record_event(
         checklist=checklist, kind=Event.Kind.COMMENTED, actor=by, detail=f"On step {step.number}" if step else ""
     )

@@ -309,9 +309,23 @@ def _own_checklist(request, checklist: Checklist):
 
 
 def _review_context(request, checklist: Checklist, *, structure=None, forms=None) -> dict:
-    review = build_review(checklist, structure)
-    step_list = review.step_list
+    structure = structure or load_structure(checklist.template_id)
+    step_list = structure.steps
     forms = forms or {}
+    # Every change to the answers, the comments or the status moves the checklist's updated_at.
+    answers = cached_page(
+        request,
+        "review-answers",
+        (checklist.pk, checklist.updated_at, checklist.status),
+        lambda: Page(
+            title="",
+            html=render_to_string(
+                "supervision/_review_answers.html",
+                {"checklist": checklist, "review": build_review(checklist, structure)},
+                request=request,
+            ),
+        ),
+    )
     timeline = Paginator(checklist.events.order_by("-created_at", "-id"), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("timeline")
     )
@@ -332,7 +346,7 @@ def _review_context(request, checklist: Checklist, *, structure=None, forms=None
     days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
     return {
         "checklist": checklist,
-        "review": review,
+        "answers_html": answers.content,
         "timeline": timeline,
         "timeline_items": [TimelineItem.of(event) for event in timeline.object_list],
         "timeline_pagination": _pagination(

@@ -245,3 +245,64 @@ def test_without_a_cache_lifetime_nothing_is_kept(caching, client_for, fca, temp
     ChecklistFactory(author=fca, template=template, title="Seen straight away")
     assert "Seen straight away" in main(client.get(LIST))
     assert Checklist.objects.filter(author=fca).count() == 1
+
+
+# --- the review page's answers and comments ----------------------------------------------------------
+
+
+def review(checklist) -> str:
+    return reverse("supervision:review", kwargs={"pk": checklist.pk})
+
+
+def test_a_second_look_at_a_checklist_reads_no_answers_but_records_the_look(
+    page_caching, client_for, supervisor, fca, template, django_assert_num_queries
+):
+    checklist = make_checklist(fca, template)
+    client = client_for(supervisor)
+    first = client.get(review(checklist))
+    # The session, the user and their teams, the checklist, the look recorded inside the request's
+    # savepoint, and the timeline's count and page: no answers and no comments.
+    with django_assert_num_queries(8):
+        second = client.get(review(checklist))
+    assert "School reported" in main(second)
+
+    def answers(response):
+        return main(response).split('id="answers"')[1].split("<form")[0]
+
+    assert answers(first) == answers(second)
+    assert checklist.events.filter(kind="viewed", actor=supervisor).count() == 2
+
+
+def test_a_new_comment_shows_on_the_next_look(page_caching, client_for, supervisor, fca, template):
+    checklist = make_checklist(fca, template)
+    client = client_for(supervisor)
+    assert "There are no comments yet." in main(client.get(review(checklist)))
+    before = Checklist.objects.get(pk=checklist.pk).updated_at
+    response = client.post(
+        reverse("supervision:comment", kwargs={"pk": checklist.pk}),
+        {"comment-body": "Please say more about the school's view.", "comment-step": ""},
+    )
+    assert response.status_code == 302
+    content = main(client.get(review(checklist)))
+    assert "Please say more about the school&#x27;s view." in content
+    assert "There are no comments yet." not in content
+    assert Checklist.objects.get(pk=checklist.pk).updated_at > before
+
+
+def test_a_resubmitted_checklist_shows_its_new_answers(page_caching, client_for, supervisor, fca, template):
+    checklist = make_checklist(fca, template, answers={"what-happened": "The first account."})
+    client = client_for(supervisor)
+    services.return_for_reflection(checklist=checklist, by=supervisor, comment="Say more.")
+    assert "The first account." in main(client.get(review(checklist)))
+    checklist.refresh_from_db()
+    answer = checklist.answers.get(question__key="what-happened")
+    question = template.questions.get(key="what-happened")
+    services.save_answer(
+        checklist=checklist, question=question, value="A fuller account.", base_revision=answer.revision, by=fca
+    )
+    # While it is back with its author, the supervisor still sees the answers as returned.
+    assert "A fuller account." not in main(client.get(review(checklist)))
+    services.submit(checklist=checklist, by=fca)
+    content = main(client.get(review(checklist)))
+    assert "A fuller account." in content
+    assert "Changed since returned" in content
