@@ -21,7 +21,9 @@ for, so a page can only ever be newer than its key says, never older.
 
 The review queue asks even less: when a checklist in each of the supervisor's teams last changed
 (`supervision.latest_change`), one step down an index however long the team's history. Drafts
-are left out of it, so an FCA typing a draft does not retire their supervisor's queue.
+are left out of it, so an FCA typing a draft does not retire their supervisor's queue. The review
+page keeps only its answers and comments, under the checklist's own `updated_at`, which an answer,
+a comment or a change of status moves; its summary, forms and timeline are read every time.
 
 Like guidance pages, only the main content is kept. The shell (CSRF tokens, the CSP nonce,
 messages) is rendered for each request. Entries hold case references and titles, so they stay in
