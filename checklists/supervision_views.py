@@ -326,40 +326,14 @@ def _review_context(request, checklist: Checklist, *, structure=None, forms=None
             ),
         ),
     )
-    timeline = Paginator(checklist.events.order_by("-created_at", "-id"), TIMELINE_PAGE_SIZE).get_page(
-        request.GET.get("timeline")
-    )
-    # The page's events, read with their actors in one plain query rather than the ORM's.
-    timeline.object_list = (
-        with_person(
-            Event,
-            "actor",
-            checklist,
-            order="-created_at,-id",
-            limit=TIMELINE_PAGE_SIZE,
-            offset=timeline.start_index() - 1,
-        )
-        if timeline.paginator.count
-        else []
-    )
+    events, timeline_pagination = _timeline_page(request, checklist)
     submitted = checklist.status == Checklist.Status.SUBMITTED
     days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
     return {
         "checklist": checklist,
         "answers_html": answers.content,
-        "timeline": timeline,
-        "timeline_items": [TimelineItem.of(event) for event in timeline.object_list],
-        "timeline_pagination": _pagination(
-            request,
-            timeline,
-            param="timeline",
-            label="Timeline pages",
-            # Absolute, because a form error re-renders this page at an action's address.
-            path=reverse("supervision:review", kwargs={"pk": checklist.pk}),
-            fragment="#timeline",
-            previous_label="Newer events",
-            next_label="Older events",
-        ),
+        "timeline_items": [TimelineItem.of(event) for event in events],
+        "timeline_pagination": timeline_pagination,
         "days_waiting": days_waiting,
         "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
         "can_decide": submitted,
@@ -371,6 +345,46 @@ def _review_context(request, checklist: Checklist, *, structure=None, forms=None
         "error_form": next(iter(forms.values()), None),
         "breadcrumbs": _breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
     }
+
+
+def _timeline_page(request, checklist: Checklist) -> tuple[list[Event], dict]:
+    """One page of the checklist's events, newest first, with links to newer and older ones.
+
+    Every look at a checklist adds an event, so its timeline only grows: the page reads one event
+    more than it shows, to know whether there are older ones, rather than counting them all.
+    """
+    try:
+        number = max(int(request.GET.get("timeline", 1)), 1)
+    except ValueError:
+        number = 1
+
+    def read(number: int) -> list[Event]:
+        # With their actors, in one plain query rather than the ORM's.
+        offset = (number - 1) * TIMELINE_PAGE_SIZE
+        return with_person(
+            Event, "actor", checklist, order="-created_at,-id", limit=TIMELINE_PAGE_SIZE + 1, offset=offset
+        )
+
+    events = read(number)
+    if not events and number > 1:  # past the end: the newest events instead
+        number, events = 1, read(1)
+    # Absolute, because a form error re-renders this page at an action's address.
+    path = reverse("supervision:review", kwargs={"pk": checklist.pk})
+
+    def url(page: int) -> str:
+        params = request.GET.copy()
+        params["timeline"] = page
+        return f"{path}?{params.urlencode()}#timeline"
+
+    pagination = {
+        "label": "Timeline pages",
+        "items": [],
+        "previous_url": url(number - 1) if number > 1 else "",
+        "next_url": url(number + 1) if len(events) > TIMELINE_PAGE_SIZE else "",
+        "previous_label": "Newer events",
+        "next_label": "Older events",
+    }
+    return events[:TIMELINE_PAGE_SIZE], pagination
 
 
 @login_required

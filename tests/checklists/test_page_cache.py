@@ -261,8 +261,8 @@ def test_a_second_look_at_a_checklist_reads_no_answers_but_records_the_look(
     client = client_for(supervisor)
     first = client.get(review(checklist))
     # The session, the user and their teams, the checklist, the look recorded inside the request's
-    # savepoint, and the timeline's count and page: no answers and no comments.
-    with django_assert_num_queries(8):
+    # savepoint, and the page of the timeline: no answers, no comments and no counting.
+    with django_assert_num_queries(7):
         second = client.get(review(checklist))
     assert "School reported" in main(second)
 
