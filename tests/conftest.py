@@ -93,3 +93,9 @@ def caching(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{uuid.uuid4()}"}
     }
+
+
+@pytest.fixture
+def page_caching(caching, settings):
+    """Kept checklist pages on as well (checklists/pages.py), as in production."""
+    settings.CHECKLIST_PAGE_CACHE_SECONDS = 300

@@ -1,7 +1,7 @@
 """Kept pages (checklists/pages.py): the home page, "Your checklists" and the review queue.
 
-Caching is off in the test settings; the `page_caching` fixture turns it on, with an empty cache
-of the test's own. Each test changes something the way people do, then reads the page again.
+Caching is off in the test settings; the `page_caching` fixture (tests/conftest.py) turns it on,
+with an empty cache of the test's own. Each test changes something the way people do, then reads the page again.
 """
 
 import datetime
@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 HOME = reverse("home")
 LIST = reverse("checklists:list")
 QUEUE = reverse("supervision:queue")
-
-
-@pytest.fixture
-def page_caching(caching, settings):
-    settings.CHECKLIST_PAGE_CACHE_SECONDS = 300
 
 
 @pytest.fixture
