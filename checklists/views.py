@@ -128,9 +128,9 @@ def home(request):
         if user.is_supervisor
         else 0
     )
-    page = cached_page(
-        request, "home", (tally, awaiting_review_count), lambda: _home_page(request, tally, awaiting_review_count)
-    )
+    # The page differs by role, and a role can change without any checklist changing.
+    shown = (tally, awaiting_review_count, user.is_supervisor, user.is_content_editor)
+    page = cached_page(request, "home", shown, lambda: _home_page(request, tally, awaiting_review_count))
     return render(request, "guidance/page.html", {"page": page})
 
 

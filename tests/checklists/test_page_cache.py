@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import CONTENT_EDITORS_GROUP
+from accounts.roles import ensure_content_editors_group
 from checklists import services
 from checklists.models import Checklist
 from tests.checklists.supervision_support import build_template, make_checklist
@@ -301,3 +303,13 @@ def test_a_resubmitted_checklist_shows_its_new_answers(page_caching, client_for,
     content = main(client.get(review(checklist)))
     assert "A fuller account." in content
     assert "Changed since returned" in content
+
+
+def test_a_new_content_editor_is_offered_administration_at_once(page_caching, client_for, fca):
+    client = client_for(fca)
+    assert "Go to content administration" not in main(client.get(HOME))
+    # Joining the group changes neither a checklist nor the roster.
+    fca.groups.add(ensure_content_editors_group())
+    content = main(client.get(HOME))
+    assert "Go to content administration" in content
+    assert fca.groups.filter(name=CONTENT_EDITORS_GROUP).exists()
