@@ -64,12 +64,13 @@ def cached_page(request, name: str, shown, render: Callable[[], Page]) -> Page:
     """The person's page from the cache, or `render()` it and keep it (unless it raises).
 
     `shown` is what the database said about the checklists the page can show (see above), plus
-    anything else the page depends on beyond the person, the query string and the date.
+    anything else the page depends on beyond the person, the query string and the date. It may be
+    a function, when asking costs a query that only the key needs: it is called only to make one.
     """
     timeout = settings.CHECKLIST_PAGE_CACHE_SECONDS
     if timeout <= 0:
         return render()
-    key = page_key(request, name, shown)
+    key = page_key(request, name, shown() if callable(shown) else shown)
     page = cache.get(key)
     if page is None:
         page = render()

@@ -141,8 +141,11 @@ def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]
 def queue(request):
     user = request.user
     _require_reviewer(user)
+
     # The queue changes whenever one of its checklists does: that is the kept page's key.
-    shown = (user.is_superuser, tuple(user.supervised_team_ids), overdue_threshold(), latest_change(user))
+    def shown():
+        return (user.is_superuser, tuple(user.supervised_team_ids), overdue_threshold(), latest_change(user))
+
     page = cached_page(request, "queue", shown, lambda: _queue_page(request))
     return render(request, "guidance/page.html", {"page": page, "breadcrumbs": page.breadcrumbs}, status=page.status)
 
