@@ -71,15 +71,18 @@ def _require_reviewer(user: User) -> None:
         raise PermissionDenied(NOT_A_SUPERVISOR)
 
 
-def _pagination(
-    request, page, *, param="page", label="Pages", path="", fragment="", previous_label="Previous", next_label="Next"
-) -> dict:
-    """Links for the GOV.UK pagination component, keeping the other GET parameters."""
+def _page_link(request, number: int, *, param: str = "page", path: str = "", fragment: str = "") -> str:
+    """A link to another page of a list, keeping the other GET parameters."""
+    params = request.GET.copy()
+    params[param] = number
+    return f"{path}?{params.urlencode()}{fragment}"
+
+
+def _pagination(request, page, *, label: str) -> dict:
+    """Links for the GOV.UK pagination component: numbered pages, previous and next."""
 
     def url(number: int) -> str:
-        params = request.GET.copy()
-        params[param] = number
-        return f"{path}?{params.urlencode()}{fragment}"
+        return _page_link(request, number)
 
     items = [
         {"ellipsis": True}
@@ -92,8 +95,8 @@ def _pagination(
         "items": items,
         "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
         "next_url": url(page.next_page_number()) if page.has_next() else "",
-        "previous_label": previous_label,
-        "next_label": next_label,
+        "previous_label": "Previous",
+        "next_label": "Next",
     }
 
 
@@ -375,9 +378,7 @@ def _timeline_page(request, checklist: Checklist) -> tuple[list[Event], dict]:
     path = reverse("supervision:review", kwargs={"pk": checklist.pk})
 
     def url(page: int) -> str:
-        params = request.GET.copy()
-        params["timeline"] = page
-        return f"{path}?{params.urlencode()}#timeline"
+        return _page_link(request, page, param="timeline", path=path, fragment="#timeline")
 
     pagination = {
         "label": "Timeline pages",
