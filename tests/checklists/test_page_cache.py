@@ -313,3 +313,14 @@ def test_a_new_content_editor_is_offered_administration_at_once(page_caching, cl
     content = main(client.get(HOME))
     assert "Go to content administration" in content
     assert fca.groups.filter(name=CONTENT_EDITORS_GROUP).exists()
+
+
+def test_a_superusers_queue_shows_a_submission_from_any_team_at_once(
+    page_caching, client_for, superuser, stranger_fca, template
+):
+    client = client_for(superuser)
+    assert "Nothing is waiting for your review" in main(client.get(QUEUE))
+    checklist = make_checklist(stranger_fca, template, title="From the south")
+    content = main(client.get(QUEUE))
+    assert "From the south" in content
+    assert Checklist.objects.get(pk=checklist.pk).status == Checklist.Status.SUBMITTED
