@@ -52,25 +52,26 @@ def retire_pages() -> None:
     PURGE_VERSION.bump()
 
 
-def page_key(request, name: str, shown) -> str:
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
+def page_key(request, name: str, shown, *, by_query: bool = True) -> str:
+    query = urlencode(sorted(request.GET.lists()), doseq=True) if by_query else ""
     current = versions.current(CONTENT_VERSION, ROSTER_VERSION, PURGE_VERSION)
     what = (current, timezone.localdate().isoformat(), query, shown)
     digest = hashlib.sha256(repr(what).encode()).hexdigest()
     return f"{KEY_PREFIX}:{name}:{request.user.pk}:{digest}"
 
 
-def cached_page(request, name: str, shown, render: Callable[[], Page]) -> Page:
+def cached_page(request, name: str, shown, render: Callable[[], Page], *, by_query: bool = True) -> Page:
     """The person's page from the cache, or `render()` it and keep it (unless it raises).
 
     `shown` is what the database said about the checklists the page can show (see above), plus
     anything else the page depends on beyond the person, the query string and the date. It may be
     a function, when asking costs a query that only the key needs: it is called only to make one.
+    `by_query=False` is for content that the query string does not change, kept once for all.
     """
     timeout = settings.CHECKLIST_PAGE_CACHE_SECONDS
     if timeout <= 0:
         return render()
-    key = page_key(request, name, shown() if callable(shown) else shown)
+    key = page_key(request, name, shown() if callable(shown) else shown, by_query=by_query)
     page = cache.get(key)
     if page is None:
         page = render()

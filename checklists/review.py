@@ -140,10 +140,6 @@ class Review:
     showing_returned_answers: bool
 
     @property
-    def step_list(self) -> list[Step]:
-        return [step_review.step for step_review in self.steps]
-
-    @property
     def changed_rows(self) -> list[AnswerRow]:
         return [row for step_review in self.steps for row in step_review.changed_rows]
 

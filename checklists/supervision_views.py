@@ -331,6 +331,7 @@ def _review_context(request, checklist: Checklist, *, structure=None, forms=None
                 request=request,
             ),
         ),
+        by_query=False,  # the same on every page of the timeline
     )
     events, timeline_pagination = _timeline_page(request, checklist)
     submitted = checklist.status == Checklist.Status.SUBMITTED

@@ -17,7 +17,7 @@ from accounts.roles import ensure_content_editors_group
 from checklists import services
 from checklists.models import Checklist
 from tests.checklists.supervision_support import build_template, make_checklist
-from tests.factories import ChecklistFactory, MembershipFactory
+from tests.factories import ChecklistFactory, EventFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +324,18 @@ def test_a_superusers_queue_shows_a_submission_from_any_team_at_once(
     content = main(client.get(QUEUE))
     assert "From the south" in content
     assert Checklist.objects.get(pk=checklist.pk).status == Checklist.Status.SUBMITTED
+
+
+def test_the_answers_are_kept_once_for_every_page_of_the_timeline(
+    page_caching, client_for, supervisor, fca, template, django_assert_num_queries
+):
+    checklist = make_checklist(fca, template)
+    for _ in range(25):
+        EventFactory(checklist=checklist, kind="viewed", actor=supervisor)
+    client = client_for(supervisor)
+    client.get(review(checklist))
+    # The second page of the timeline reads no answers and no comments either.
+    with django_assert_num_queries(7):
+        response = client.get(review(checklist), {"timeline": 2})
+    assert "School reported" in main(response)
+    assert checklist.events.filter(kind="viewed", actor=supervisor).count() == 27
