@@ -152,7 +152,7 @@ def wait_until_saved(page, keys) -> None:
     """Every listed question shows "Saved at …", and no autosave is still in flight."""
     for key in keys:
         expect(page.locator(f"#status-{key}")).to_contain_text("Saved at")
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 def stored(value) -> str:

@@ -2,6 +2,7 @@
 focus from error links, phone width and accessibility."""
 
 import pytest
+from playwright.sync_api import expect
 
 from checklists.models import Answer, Checklist
 from tests.checklists.walkthrough_support import build_walkthrough_template, guidance  # noqa: F401
@@ -29,9 +30,7 @@ def saved(checklist, key):
 
 def wait_for_revision(page, key, revision):
     # Read the database only once the page has the server's reply, never while it is writing.
-    page.wait_for_function(
-        "([key, revision]) => document.getElementById(`revision-${key}`).value === revision", arg=[key, str(revision)]
-    )
+    expect(page.locator(f"#revision-{key}")).to_have_value(str(revision))
 
 
 def open_step(page, checklist, number):

@@ -13,8 +13,6 @@ from .support import JOURNEY_ANSWERS, active, complete_answers, start_checklist
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SUMMARY_HAS_FOCUS = "document.activeElement.classList.contains('govuk-error-summary')"
-
 # Step 2 has a text question, a radio question and a checkbox question, all required.
 FIELDS = {
     "What is the evidence for this concern or information?": ("q-evidence", "textarea", "", ""),
@@ -30,7 +28,7 @@ FIELDS = {
 
 def assert_focus_on(page, expected) -> None:
     field_id, tag, kind, value = expected
-    page.wait_for_function("(id) => document.activeElement.id === id", arg=field_id)
+    expect(page.locator(f"#{field_id}")).to_be_focused()
     focused = active(page)
     assert (focused["id"], focused["tag"], focused["type"], focused["value"]) == (field_id, tag, kind, value)
 
@@ -51,7 +49,7 @@ def test_the_submit_error_summary_takes_focus_and_its_links_focus_the_field_radi
         page.get_by_role("button", name="Submit for review").click()
         summary = page.locator(".govuk-error-summary")
         expect(summary.get_by_role("heading")).to_have_text("Answer 4 more questions before you submit")
-        page.wait_for_function(SUMMARY_HAS_FOCUS)
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
         summary.get_by_role("link", name=f"Answer ‘{question}’ (step 2)").click()
         expect(page).to_have_url(re.compile(re.escape(f"{checklist.get_step_url(2)}#{expected[0]}") + "$"))
         assert_focus_on(page, expected)
@@ -59,7 +57,7 @@ def test_the_submit_error_summary_takes_focus_and_its_links_focus_the_field_radi
 
     # The step itself lists what is missing, and its own links focus each field in turn.
     page.goto(checklist.get_step_url(2))
-    page.wait_for_function(SUMMARY_HAS_FOCUS)
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("link")).to_have_count(4)
     for question, expected in FIELDS.items():
@@ -74,14 +72,14 @@ def test_the_case_details_error_summary_takes_focus_and_its_links_focus_each_box
     sign_in(page, "fca")
     page.goto("/checklists/start/")
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_function(SUMMARY_HAS_FOCUS)
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     page.locator(".govuk-error-summary").get_by_role("link", name="Choose which checklist you want to start").click()
     assert_focus_on(page, ("template", "input", "radio", "pivotal-moment"))
 
     page.goto("/checklists/start/what-so-what-then-what/")
     page.get_by_label("Case number").fill("Jane Smith")
     page.get_by_role("button", name="Start the checklist").click()
-    page.wait_for_function(SUMMARY_HAS_FOCUS)
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a case number, like ZE21P00123")
     expect(summary).to_contain_text("Enter a short title")

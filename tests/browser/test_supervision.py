@@ -2,6 +2,7 @@
 at desktop and phone widths, with axe-core and no sideways scrolling."""
 
 import pytest
+from playwright.sync_api import expect
 
 from checklists.models import Checklist
 from tests.checklists.supervision_support import build_template, days_ago, make_checklist
@@ -41,7 +42,7 @@ def test_a_supervisor_returns_a_checklist_from_the_queue(page, waiting, console)
     page.get_by_role("link", name=waiting.case_reference).click()
     page.get_by_role("button", name="Return for more reflection").click()
     # A return needs a comment: the error summary takes focus and links to the box.
-    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     check_axe(page, "return without a comment")
     page.locator(".govuk-error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") == "id_return-body"
