@@ -274,6 +274,8 @@ class ChecklistAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     # Never count the whole table twice ("N of M selected"); estimate it when unfiltered.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    # Each row costs the admin's templates about half a millisecond: 25 a page keeps it quick.
+    list_per_page = 25
     list_display = ("case_reference", "template", "author", "team", "status", "updated_at")
     list_filter = ("status", "team")
     search_fields = ("case_reference",)

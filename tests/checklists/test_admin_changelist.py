@@ -25,7 +25,7 @@ def _get(client, url=URL):
 
 
 def _shown_count(html: str) -> int:
-    return int(re.search(r'<p class="paginator">\s*(\d+) checklists?', html).group(1))
+    return int(re.search(r'<p class="paginator">.*?(\d+) checklists?\b', html, re.DOTALL).group(1))
 
 
 def _counts_checklists(statements) -> bool:
@@ -68,3 +68,16 @@ def test_a_filtered_list_is_counted_exactly(client_for, superuser, fca, template
     assert _shown_count(html) == 1
     assert _counts_checklists(statements)
     assert not any("pg_class" in sql for sql in statements)
+
+
+def test_the_list_shows_25_checklists_a_page(client_for, superuser, fca, template):
+    for _ in range(30):
+        make_checklist(fca, template)
+    client = client_for(superuser)
+    first, _ = _get(client)
+    second, _ = _get(client, f"{URL}?p=2")
+    row = re.compile(r'<th class="field-case_reference"><a href="/admin/checklists/checklist/([^/]+)/change/[^"]*">')
+    assert (len(row.findall(first)), len(row.findall(second))) == (25, 5)
+    assert _shown_count(first) == _shown_count(second) == 30
+    shown = {pk for html in (first, second) for pk in row.findall(html)}
+    assert shown == {str(pk) for pk in Checklist.objects.values_list("pk", flat=True)}
