@@ -22,8 +22,10 @@ for, so a page can only ever be newer than its key says, never older.
 The review queue asks even less: when a checklist in each of the supervisor's teams last changed
 (`supervision.latest_change`), one step down an index however long the team's history. Drafts
 are left out of it, so an FCA typing a draft does not retire their supervisor's queue. The review
-page keeps only its answers and comments, under the checklist's own `updated_at`, which an answer,
-a comment or a change of status moves; its summary, forms and timeline are read every time.
+page keeps everything above its timeline (summary, answers, comments, empty forms) under the
+checklist's own `updated_at`, which an answer, a comment, a change of status or a discussion date
+moves; the CSRF fields in it are placeholders, filled with each request's own token. Its timeline
+is read every time, because each look adds to it.
 
 Like guidance pages, only the main content is kept. The shell (CSRF tokens, the CSP nonce,
 messages) is rendered for each request. Entries hold case references and titles, so they stay in

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -315,43 +317,56 @@ def _own_checklist(request, checklist: Checklist):
 
 
 def _review_context(request, checklist: Checklist, *, structure=None, forms=None) -> dict:
-    structure = structure or load_structure(checklist.template_id)
-    step_list = structure.steps
-    forms = forms or {}
-    # Every change to the answers, the comments or the status moves the checklist's updated_at.
-    answers = cached_page(
-        request,
-        "review-answers",
-        (checklist.pk, checklist.updated_at, checklist.status),
-        lambda: Page(
-            title="",
-            html=render_to_string(
-                "supervision/_review_answers.html",
-                {"checklist": checklist, "review": build_review(checklist, structure)},
-                request=request,
-            ),
-        ),
-        by_query=False,  # the same on every page of the timeline
-    )
     events, timeline_pagination = _timeline_page(request, checklist)
-    submitted = checklist.status == Checklist.Status.SUBMITTED
-    days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
     return {
         "checklist": checklist,
-        "answers_html": answers.content,
+        "body_html": _review_body(request, checklist, structure or load_structure(checklist.template_id), forms),
         "timeline_items": [TimelineItem.of(event) for event in events],
         "timeline_pagination": timeline_pagination,
-        "days_waiting": days_waiting,
-        "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
-        "can_decide": submitted,
-        "can_comment": checklist.status != Checklist.Status.SIGNED_OFF,
-        "comment_form": forms.get("comment") or CommentForm(steps=step_list),
-        "return_form": forms.get("return") or ReturnForm(steps=step_list),
-        "signoff_form": forms.get("signoff") or SignOffForm(),
-        "discussed_form": forms.get("discussed") or DiscussedForm(),
-        "error_form": next(iter(forms.values()), None),
+        "error_form": next(iter(forms.values()), None) if forms else None,
         "breadcrumbs": _breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
     }
+
+
+# Stands in for the CSRF field in a kept review page. Escaped text can never produce it.
+CSRF_PLACEHOLDER = mark_safe("<!--csrf-input-->")  # noqa: S308 - a constant
+
+
+def _review_body(request, checklist: Checklist, structure, forms: dict | None) -> SafeString:
+    """The page above the timeline. Every change to the answers, the comments, the status or the
+    discussion date moves the checklist's updated_at, so that keys it; a form with errors (and
+    what was typed into it) is rendered for its request only, never kept."""
+    steps = structure.steps
+    forms = forms or {}
+
+    def render(csrf: SafeString) -> str:
+        submitted = checklist.status == Checklist.Status.SUBMITTED
+        days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
+        context = {
+            "checklist": checklist,
+            "review": build_review(checklist, structure),
+            "csrf_input": csrf,
+            "days_waiting": days_waiting,
+            "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
+            "can_decide": submitted,
+            "can_comment": checklist.status != Checklist.Status.SIGNED_OFF,
+            "comment_form": forms.get("comment") or CommentForm(steps=steps),
+            "return_form": forms.get("return") or ReturnForm(steps=steps),
+            "signoff_form": forms.get("signoff") or SignOffForm(),
+            "discussed_form": forms.get("discussed") or DiscussedForm(),
+        }
+        return render_to_string("supervision/_review_body.html", context, request=request)
+
+    if forms:
+        return mark_safe(render(csrf_input(request)))  # noqa: S308 - rendered by our template
+    page = cached_page(
+        request,
+        "review-body",
+        (checklist.pk, checklist.updated_at, checklist.status),
+        lambda: Page(title="", html=render(CSRF_PLACEHOLDER)),
+        by_query=False,  # the same on every page of the timeline
+    )
+    return mark_safe(page.html.replace(CSRF_PLACEHOLDER, csrf_input(request)))  # noqa: S308 - as above
 
 
 def _timeline_page(request, checklist: Checklist) -> tuple[list[Event], dict]:

@@ -6,9 +6,11 @@ with an empty cache of the test's own. Each test changes something the way peopl
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -339,3 +341,66 @@ def test_the_answers_are_kept_once_for_every_page_of_the_timeline(
         response = client.get(review(checklist), {"timeline": 2})
     assert "School reported" in main(response)
     assert checklist.events.filter(kind="viewed", actor=supervisor).count() == 27
+
+
+def csrf_tokens(response) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', main(response))
+
+
+def test_a_kept_review_page_carries_each_sessions_own_csrf_token(page_caching, supervisor, fca, template):
+    checklist = make_checklist(fca, template)
+    browsers = []
+    for _ in range(2):  # two browsers: two sessions, each with its own CSRF secret, one kept page
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(supervisor)
+        page = browser.get(review(checklist))
+        assert "<!--csrf-input-->" not in page.content.decode()
+        browsers.append((browser, csrf_tokens(page)))
+    # One token in each of the page's forms: comment, sign off, return and discussion.
+    assert [len(tokens) for _, tokens in browsers] == [4, 4]
+    for number, (browser, tokens) in enumerate(reversed(browsers), start=1):
+        response = browser.post(
+            reverse("supervision:comment", kwargs={"pk": checklist.pk}),
+            {"csrfmiddlewaretoken": tokens[0], "comment-body": f"Comment {number}.", "comment-step": ""},
+        )
+        assert response.status_code == 302
+    assert list(checklist.comments.order_by("created_at").values_list("body", flat=True)) == [
+        "Comment 1.",
+        "Comment 2.",
+    ]
+
+
+def test_a_recorded_discussion_shows_at_once(page_caching, client_for, supervisor, fca, template):
+    checklist = make_checklist(fca, template)
+    client = client_for(supervisor)
+    assert "Not recorded" in main(client.get(review(checklist)))
+    response = client.post(
+        reverse("supervision:discussed", kwargs={"pk": checklist.pk}),
+        {"discussed-day": "3", "discussed-month": "11", "discussed-year": "2026"},
+    )
+    assert response.status_code == 302
+    content = main(client.get(review(checklist)))
+    assert "Not recorded" not in content
+    assert "Recorded as 3 November 2026." in content
+    assert Checklist.objects.get(pk=checklist.pk).discussed_on == datetime.date(2026, 11, 3)
+
+
+def test_what_was_typed_into_a_refused_form_is_shown_once_and_never_kept(
+    page_caching, client_for, supervisor, fca, template
+):
+    checklist = make_checklist(fca, template)
+    client = client_for(supervisor)
+    client.get(review(checklist))  # kept
+    refused = client.post(
+        reverse("supervision:return", kwargs={"pk": checklist.pk}),
+        {"return-body": "Say more about the school.", "return-step": "not-a-step"},
+    )
+    assert refused.status_code == 400
+    assert "Choose the whole checklist or one of its steps" in main(refused)
+    assert "Say more about the school." in main(refused)
+    assert len(csrf_tokens(refused)) == 4
+    again = main(client.get(review(checklist)))
+    assert "Say more about the school." not in again
+    assert "There is a problem" not in again
+    assert Checklist.objects.get(pk=checklist.pk).status == Checklist.Status.SUBMITTED
+    assert not checklist.comments.exists()
