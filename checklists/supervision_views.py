@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Membership, Team, User
 from guidance.cache import Page
+from guidance.shell import render_page
 
 from . import services
 from .formats import checklist_url_maker, short_moment
@@ -152,7 +153,7 @@ def queue(request):
         return (user.is_superuser, tuple(user.supervised_team_ids), overdue_threshold(), latest_change(user))
 
     page = cached_page(request, "queue", shown, lambda: _queue_page(request))
-    return render(request, "guidance/page.html", {"page": page, "breadcrumbs": page.breadcrumbs}, status=page.status)
+    return render_page(request, page)
 
 
 def _queue_page(request) -> Page:

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guidance.cache import Page
+from guidance.shell import render_page
 
 from . import services
 from .formats import checklist_url_maker, moment
@@ -131,7 +132,7 @@ def home(request):
     # The page differs by role, and a role can change without any checklist changing.
     shown = (tally, awaiting_review_count, user.is_supervisor, user.is_content_editor)
     page = cached_page(request, "home", shown, lambda: _home_page(request, tally, awaiting_review_count))
-    return render(request, "guidance/page.html", {"page": page})
+    return render_page(request, page)
 
 
 def _home_page(request, tally: list[tuple], awaiting_review_count: int) -> Page:
@@ -161,7 +162,7 @@ def _home_page(request, tally: list[tuple], awaiting_review_count: int) -> Page:
 def checklist_list(request):
     tally = _status_tally(request.user)
     page = cached_page(request, "list", tally, lambda: _list_page(request, tally))
-    return render(request, "guidance/page.html", {"page": page, "breadcrumbs": page.breadcrumbs})
+    return render_page(request, page)
 
 
 def _list_page(request, tally: list[tuple]) -> Page:

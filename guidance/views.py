@@ -4,7 +4,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
@@ -15,6 +14,7 @@ from .charts import charts_for
 from .forms import ResourceFilterForm, SearchForm
 from .models import KeyFact, KnowledgeBite, Resource, Section, Theme
 from .search import MAX_QUERY_LENGTH, search, sources
+from .shell import render_page
 
 RESOURCES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
@@ -42,11 +42,9 @@ class CachedContentMixin:
 
     The view renders its `template_name`, a content partial, as usual, and names the page with
     `page_title()`. The content, title and breadcrumbs are cached (see guidance/cache.py) and shown
-    in `page_template_name`, which extends base.html, so the header, the CSRF tokens and the CSP
-    nonce always belong to this request.
+    in guidance/page.html, which extends base.html, with the header's CSRF token and the CSP nonce
+    of this request (guidance/shell.py).
     """
-
-    page_template_name = "guidance/page.html"
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -56,8 +54,7 @@ class CachedContentMixin:
 
     def get(self, request, *args, **kwargs):
         page = cached_page(request, lambda: self.render_content(request, *args, **kwargs))
-        context = {"page": page, "breadcrumbs": page.breadcrumbs, "search_query": page.search_query}
-        return TemplateResponse(request, self.page_template_name, context, status=page.status)
+        return render_page(request, page)
 
     def render_content(self, request, *args, **kwargs) -> Page:
         response = super().get(request, *args, **kwargs)

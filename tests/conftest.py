@@ -97,5 +97,7 @@ def caching(settings):
 
 @pytest.fixture
 def page_caching(caching, settings):
-    """Kept checklist pages on as well (checklists/pages.py), as in production."""
+    """Kept checklist pages and page shells on as well (checklists/pages.py, guidance/shell.py), as in
+    production."""
     settings.CHECKLIST_PAGE_CACHE_SECONDS = 300
+    settings.PAGE_SHELLS_KEPT = 512

@@ -192,6 +192,9 @@ AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 300 if REDIS_URL el
 # How long a person's home page, checklist list and review queue may be kept (checklists/pages.py).
 # A change to what they show retires them at once; only a shared cache sees renames made elsewhere.
 CHECKLIST_PAGE_CACHE_SECONDS = env_int("CHECKLIST_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
+# How many page shells (header, navigation, footer) each process keeps for (person, page) pairs,
+# to serve kept content in without rendering base.html again (guidance/shell.py). 0 turns it off.
+PAGE_SHELLS_KEPT = env_int("PAGE_SHELLS_KEPT", 512)
 
 # Logs go to stdout. Only the request line and status are logged, never bodies or query strings
 # beyond what Django itself records for errors (which never include POST data at this level).

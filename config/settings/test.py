@@ -23,5 +23,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 GUIDANCE_CACHE_SECONDS = 0
 AUTH_USER_CACHE_SECONDS = 0
 CHECKLIST_PAGE_CACHE_SECONDS = 0
+PAGE_SHELLS_KEPT = 0
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 LOGGING["loggers"]["django"]["level"] = "ERROR"  # noqa: F405
