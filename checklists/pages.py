@@ -25,7 +25,9 @@ are left out of it, so an FCA typing a draft does not retire their supervisor's 
 page keeps everything above its timeline (summary, answers, comments, empty forms) under the
 checklist's own `updated_at`, which an answer, a comment, a change of status or a discussion date
 moves; the CSRF fields in it are placeholders, filled with each request's own token. Its timeline
-is read every time, because each look adds to it.
+is read every time, because each look adds to it. A step of a checklist is kept the same way, under
+the checklist's `updated_at` and whether the person's last submit was refused, so coming back to a
+step reads only the checklist; an autosave moves `updated_at` and the step is rendered afresh.
 
 Like guidance pages, only the main content is kept. The shell (CSRF tokens, the CSP nonce,
 messages) is rendered for each request. Entries hold case references and titles, so they stay in

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Membership, Team, User
 from guidance.cache import Page
-from guidance.shell import render_page
+from guidance.shell import keepable, render_page, with_tokens
 
 from . import services
 from .formats import checklist_url_maker, short_moment
@@ -329,10 +328,6 @@ def _review_context(request, checklist: Checklist, *, structure=None, forms=None
     }
 
 
-# Stands in for the CSRF field in a kept review page. Escaped text can never produce it.
-CSRF_PLACEHOLDER = mark_safe("<!--csrf-input-->")  # noqa: S308 - a constant
-
-
 def _review_body(request, checklist: Checklist, structure, forms: dict | None) -> SafeString:
     """The page above the timeline. Every change to the answers, the comments, the status or the
     discussion date moves the checklist's updated_at, so that keys it; a form with errors (and
@@ -340,13 +335,12 @@ def _review_body(request, checklist: Checklist, structure, forms: dict | None) -
     steps = structure.steps
     forms = forms or {}
 
-    def render(csrf: SafeString) -> str:
+    def render() -> str:
         submitted = checklist.status == Checklist.Status.SUBMITTED
         days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
         context = {
             "checklist": checklist,
             "review": build_review(checklist, structure),
-            "csrf_input": csrf,
             "days_waiting": days_waiting,
             "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
             "can_decide": submitted,
@@ -359,15 +353,15 @@ def _review_body(request, checklist: Checklist, structure, forms: dict | None) -
         return render_to_string("supervision/_review_body.html", context, request=request)
 
     if forms:
-        return mark_safe(render(csrf_input(request)))  # noqa: S308 - rendered by our template
+        return mark_safe(render())  # noqa: S308 - rendered by our template
     page = cached_page(
         request,
         "review-body",
         (checklist.pk, checklist.updated_at, checklist.status),
-        lambda: Page(title="", html=render(CSRF_PLACEHOLDER)),
+        lambda: Page(title="", html=keepable(render())),
         by_query=False,  # the same on every page of the timeline
     )
-    return mark_safe(page.html.replace(CSRF_PLACEHOLDER, csrf_input(request)))  # noqa: S308 - as above
+    return mark_safe(with_tokens(page.html, request))  # noqa: S308 - as above
 
 
 def _timeline_page(request, checklist: Checklist) -> tuple[list[Event], dict]:

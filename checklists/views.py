@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guidance.cache import Page
-from guidance.shell import render_page
+from guidance.shell import keepable, render_page
 
 from . import services
 from .formats import checklist_url_maker, moment
@@ -40,6 +40,7 @@ ROW_FIELDS = ("pk", "case_reference", "title", "status", "updated_at")
 RECENT_ON_HOME = 5
 # Checklists whose last submit was refused, so their step pages point out the missing answers.
 MISSING_SESSION_KEY = "checklists_submit_refused"
+STEP_TEMPLATE = "checklists/step.html"
 
 
 def get_checklist_for_user(request, pk) -> Checklist:
@@ -343,6 +344,20 @@ def _step_context(request, page: StepPage, **extra) -> dict:
     }
 
 
+def _step_page(request, page: StepPage, *, status: int = 200, keep: bool = False) -> Page:
+    """A step's content and back link; `keep` swaps its CSRF tokens for markers, to keep it."""
+    context = _step_context(request, page)
+    error = "Error: " if context["errors"] or context["conflicts"] else ""
+    step = page.step
+    html = render_to_string("checklists/_step_content.html", context, request=request)
+    return Page(
+        title=f"{error}{step.title} – step {step.number} of {len(page.steps)} – {page.checklist.case_reference}",
+        html=keepable(html) if keep else html,
+        before_html=render_to_string("checklists/_step_back.html", context, request=request),
+        status=status,
+    )
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -350,9 +365,18 @@ def step(request, pk, number):
     checklist = _get_own_checklist(request, pk, related=())
     if not checklist.is_editable:
         return _locked_redirect(request, checklist)
-    page = StepPage.load(checklist, number)
     if request.method == "GET":
-        return render(request, "checklists/step.html", _step_context(request, page))
+        # Every change to the answers, the comments or the status moves updated_at.
+        refused = str(checklist.pk) in request.session.get(MISSING_SESSION_KEY, [])
+        kept = cached_page(
+            request,
+            "step",
+            (checklist.pk, number, checklist.updated_at, checklist.status, refused),
+            lambda: _step_page(request, StepPage.load(checklist, number), keep=True),
+            by_query=False,
+        )
+        return render_page(request, kept, template=STEP_TEMPLATE)
+    page = StepPage.load(checklist, number)
 
     # Save every answer on the step. Each is saved on its own, so one refused answer never
     # loses the others; refused ones are shown again exactly as typed.
@@ -388,7 +412,7 @@ def step(request, pk, number):
     if any(row.error or row.conflict for row in rows):
         page.rows = rows
         status = 409 if any(row.conflict for row in rows) else 400
-        return render(request, "checklists/step.html", _step_context(request, page), status=status)
+        return render_page(request, _step_page(request, page, status=status), template=STEP_TEMPLATE)
     if resolve_key:
         done = "Your version has been saved." if resolve_action == "mine" else "The saved version has been kept."
         messages.success(request, done)

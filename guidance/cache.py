@@ -64,10 +64,15 @@ class Page:
     breadcrumbs: list[tuple[str, str | None]] = field(default_factory=list)
     status: int = 200
     search_query: str = ""  # shown again in the header's search box
+    before_html: str = ""  # shown above the main content instead of breadcrumbs, like a back link
 
     @property
     def content(self) -> SafeString:
         return mark_safe(self.html)  # noqa: S308 - rendered by our templates, Markdown sanitised by nh3
+
+    @property
+    def before(self) -> SafeString:
+        return mark_safe(self.before_html)  # noqa: S308 - rendered by our templates
 
 
 CONTENT_VERSION = CacheVersion(VERSION_KEY)

@@ -2,24 +2,30 @@
 
 Guidance pages (guidance/cache.py) and the busiest checklist pages (checklists/pages.py) keep
 their main content, but the shell around it was still rendered from base.html on every request:
-the header, navigation, breadcrumbs, footer and timeout dialog. For one person on one page, the
-shell differs between requests in two values only: the CSRF token of the sign-out form and the
-CSP nonce of the inline script. So each process keeps, for a few hundred recent (person, page)
-pairs, the shell rendered once with markers in place of those two values and of the content, and
-fills them in for each request: three string joins instead of a template render.
+the header, navigation, breadcrumbs or back link, footer and timeout dialog. For one person on one
+page, the shell differs between requests in two values only: the CSRF token of the sign-out form
+and the CSP nonce of the inline script. So each process keeps, for a few hundred recent (person,
+page) pairs, the shell rendered once with markers in place of those two values and of the
+content, and fills them in for each request: a few string joins instead of a template render.
 
-The key holds everything the shell shows: the path (which navigation item is current), the page's
-title, breadcrumbs and search words, and the person's id, username and the roles that add
-navigation items. A rename or a new role makes a new key, so the old shell is never shown. Pages
-with messages to show are rendered in full, which also marks the messages as shown.
+Kept content with forms in it (a step, the review page) is kept the same way: `keepable()` swaps
+its CSRF tokens for markers and `render_page()` puts this request's token in. A token kept from
+an earlier request could belong to another session, whose CSRF secret differs, and be refused.
 
-Nothing here leaves the process, and shells hold no case details: titles and breadcrumbs of
-checklist pages are fixed words (checklists/pages.py keeps the content itself, in Redis).
+The key holds everything the shell shows: the template, the path (which navigation item is
+current), the page's title, breadcrumbs, back link and search words, and the person's id,
+username and the roles that add navigation items. A rename or a new role makes a new key, so the
+old shell is never shown. Pages with messages to show are rendered in full, which also marks the
+messages as shown.
+
+Shells stay in the process's memory and are never written anywhere. A step page's title names
+its case number, as the page itself does.
 """
 
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -36,7 +42,19 @@ TEMPLATE = "guidance/page.html"
 CONTENT = "<!--shell:content-->"
 CSRF = "<!--shell:csrf-->"
 NONCE = "<!--shell:nonce-->"
-CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+# A CSRF token as our templates write it: in a form's hidden field, or in htmx's request headers.
+# Text people typed is escaped, so its quotes can never complete either pattern.
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"<>]*(")')
+
+
+def keepable(html: str) -> str:
+    """Rendered content with its CSRF tokens replaced by markers, to keep for later requests."""
+    return CSRF_TOKEN.sub(rf"\g<1>{CSRF}\g<2>", html)
+
+
+def with_tokens(html: str, request) -> str:
+    """Kept content with this request's CSRF token in place of the markers."""
+    return html.replace(CSRF, get_token(request)) if CSRF in html else html
 
 
 class Shells:
@@ -79,13 +97,15 @@ def _context(page: Page) -> dict:
     return {"page": page, "breadcrumbs": page.breadcrumbs, "search_query": page.search_query}
 
 
-def _key(request, page: Page) -> tuple:
+def _key(request, page: Page, template: str) -> tuple:
     user = request.user
     return (
+        template,
         request.path,
         page.title,
         tuple(page.breadcrumbs),
         page.search_query,
+        page.before_html,
         user.pk,
         user.get_username(),
         user.is_supervisor,
@@ -93,24 +113,27 @@ def _key(request, page: Page) -> tuple:
     )
 
 
-def _fill(text: str, request) -> str:
-    return text.replace(NONCE, str(request.csp_nonce)).replace(CSRF, get_token(request))
+def render_page(request, page: Page, *, template: str = TEMPLATE) -> HttpResponse:
+    """`template` around the page's content, from this process's shell when it has one.
 
-
-def render_page(request, page: Page) -> HttpResponse:
-    """`guidance/page.html` around the page's content, from this process's shell when it has one."""
+    The template extends base.html and shows `page.title`, `page.content` and, if it likes,
+    `page.before`. Content kept with `keepable()` gets this request's CSRF token.
+    """
+    content = with_tokens(page.html, request)
     size = settings.PAGE_SHELLS_KEPT
     if size <= 0 or not request.user.is_authenticated or len(get_messages(request)):
-        return render(request, TEMPLATE, _context(page), status=page.status)
-    key = _key(request, page)
+        return render(request, template, _context(replace(page, html=content)), status=page.status)
+    key = _key(request, page, template)
     shell = shells.get(key)
     if shell is None:
         nonce = str(request.csp_nonce)
-        marked = Page(title=page.title, html=CONTENT, breadcrumbs=page.breadcrumbs, search_query=page.search_query)
-        html = render_to_string(TEMPLATE, _context(marked), request=request)
-        html = CSRF_VALUE.sub(rf"\g<1>{CSRF}\g<2>", html).replace(nonce, NONCE)
-        before, _, after = html.partition(CONTENT)
+        html = render_to_string(template, _context(replace(page, html=CONTENT)), request=request)
+        before, _, after = keepable(html).replace(nonce, NONCE).partition(CONTENT)
         shell = (before, after)
         shells.put(key, shell, size)
     before, after = shell
-    return HttpResponse(_fill(before, request) + page.html + _fill(after, request), status=page.status)
+    return HttpResponse(_fill(before, request) + content + _fill(after, request), status=page.status)
+
+
+def _fill(text: str, request) -> str:
+    return with_tokens(text.replace(NONCE, str(request.csp_nonce)), request)

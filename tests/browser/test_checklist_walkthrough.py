@@ -130,14 +130,14 @@ def test_error_links_take_focus_to_the_first_radio_or_checkbox(page, fca, checkl
     page.goto(f"/checklists/{checklist.pk}/check/")
     page.get_by_role("button", name="Submit for review").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     summary.get_by_role("link", name="Which of these risk factors").click()
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.activeElement.id") == "q-risk-factors"
+    expect(page.locator("#q-risk-factors")).to_be_focused()
     assert page.evaluate("document.activeElement.type") == "checkbox"
     summary = page.locator(".govuk-error-summary")
     summary.get_by_role("link", name="Answer this question").first.click()
-    assert page.evaluate("document.activeElement.id") == "q-what-happened"
+    expect(page.locator("#q-what-happened")).to_be_focused()
     check_axe(page, "step with errors")
     assert Checklist.objects.get().status == Checklist.Status.DRAFT
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
 
 from accounts.middleware import LAST_ACTIVITY
 
@@ -24,10 +25,9 @@ def test_a_wrong_password_shows_an_error_summary_that_takes_focus(page, fca):
     page.fill("#id_password", "not-the-password")
     page.click("button:text('Sign in')")
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    expect(summary).to_be_focused()
     summary.locator("a").first.click()
-    assert page.evaluate("document.activeElement.id") == "id_username"
+    expect(page.locator("#id_username")).to_be_focused()
     check_axe(page, "sign-in error")
 
 

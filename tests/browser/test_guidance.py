@@ -1,6 +1,7 @@
 """Guidance and case-study pages in a real browser: axe-core, 320px, search and filters."""
 
 import pytest
+from playwright.sync_api import expect
 
 from guidance.models import Theme
 
@@ -59,9 +60,9 @@ def test_an_fca_filters_the_resources_library_and_removes_a_filter(page, content
 def test_the_error_summary_takes_focus_on_a_too_long_search(page, content, fca):
     sign_in(page, "fca")
     page.goto("/guidance/search/?q=" + "a" * 201)
-    assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     page.locator(".govuk-error-summary a").first.click()
-    assert page.evaluate("document.activeElement.id") == "search-q"
+    expect(page.locator("#search-q")).to_be_focused()
 
 
 def test_two_fcas_read_a_cached_theme_page_and_each_signs_out_from_it(

@@ -45,7 +45,7 @@ def test_a_supervisor_returns_a_checklist_from_the_queue(page, waiting, console)
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     check_axe(page, "return without a comment")
     page.locator(".govuk-error-summary a").first.click()
-    assert page.evaluate("document.activeElement.id") == "id_return-body"
+    expect(page.locator("#id_return-body")).to_be_focused()
     page.fill("#id_return-body", "Say more about what the father told you.")
     page.select_option("#id_return-step", label="Step 2: So what? Safety now")
     page.get_by_role("button", name="Return for more reflection").click()

@@ -354,7 +354,7 @@ def test_a_kept_review_page_carries_each_sessions_own_csrf_token(page_caching, s
         browser = Client(enforce_csrf_checks=True)
         browser.force_login(supervisor)
         page = browser.get(review(checklist))
-        assert "<!--csrf-input-->" not in page.content.decode()
+        assert "<!--shell:" not in page.content.decode()
         browsers.append((browser, csrf_tokens(page)))
     # One token in each of the page's forms: comment, sign off, return and discussion.
     assert [len(tokens) for _, tokens in browsers] == [4, 4]
@@ -404,3 +404,100 @@ def test_what_was_typed_into_a_refused_form_is_shown_once_and_never_kept(
     assert "There is a problem" not in again
     assert Checklist.objects.get(pk=checklist.pk).status == Checklist.Status.SUBMITTED
     assert not checklist.comments.exists()
+
+
+def draft_of(fca, template, **answers):
+    checklist = ChecklistFactory(author=fca, team=fca.memberships.get().team, template=template)
+    for key, value in answers.items():
+        question = template.questions.get(key=key)
+        services.save_answer(checklist=checklist, question=question, value=value, base_revision=0, by=fca)
+    checklist.refresh_from_db()
+    return checklist
+
+
+def test_a_second_look_at_a_step_reads_no_answers(page_caching, client_for, fca, template, django_assert_num_queries):
+    checklist = draft_of(fca, template, **{"what-happened": "The school called."})
+    client = client_for(fca)
+    first = client.get(checklist.get_step_url(1))
+    # The session, the user with their roles, and the checklist inside the request's savepoint: no
+    # answers, comments or structure.
+    with django_assert_num_queries(5):
+        second = client.get(checklist.get_step_url(1))
+    assert "The school called." in main(second)
+    assert re.sub(r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", main(first)) == re.sub(
+        r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", main(second)
+    )
+    assert "<!--shell:" not in second.content.decode()
+
+
+def test_a_kept_step_saves_from_another_session(page_caching, fca, template):
+    checklist = draft_of(fca, template, **{"what-happened": "The school called."})
+    browsers = []
+    for _ in range(2):  # the second browser is served the step kept for the first
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(fca)
+        html = main(browser.get(checklist.get_step_url(1)))
+        header = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+        browsers.append((browser, csrf_tokens(browser.get(checklist.get_step_url(1))), header))
+    browser, tokens, header = browsers[1]
+    revision = checklist.answers.get(question__key="what-happened").revision
+    # The autosave request carries the token in htmx's header, as the page's script sends it.
+    response = browser.post(
+        reverse("checklists:autosave", kwargs={"pk": checklist.pk}),
+        {
+            "question": template.questions.get(key="what-happened").pk,
+            "q-what-happened": "The school called twice.",
+            "revision-what-happened": revision,
+        },
+        HTTP_X_CSRFTOKEN=header,
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert checklist.answers.get(question__key="what-happened").value == "The school called twice."
+    response = browser.post(
+        checklist.get_step_url(1),
+        {
+            "csrfmiddlewaretoken": tokens[0],
+            "q-what-happened": "The school called three times.",
+            "revision-what-happened": revision + 1,
+            "action": "continue",
+        },
+    )
+    assert response.status_code == 302
+    assert checklist.answers.get(question__key="what-happened").value == "The school called three times."
+
+
+def test_a_saved_answer_shows_on_the_next_look_at_its_step(page_caching, client_for, fca, template):
+    checklist = draft_of(fca, template, **{"what-happened": "The first account."})
+    client = client_for(fca)
+    assert "The first account." in main(client.get(checklist.get_step_url(1)))
+    question = template.questions.get(key="what-happened")
+    services.save_answer(checklist=checklist, question=question, value="A fuller account.", base_revision=1, by=fca)
+    content = main(client.get(checklist.get_step_url(1)))
+    assert "A fuller account." in content
+    assert 'name="revision-what-happened" value="2"' in content
+    assert checklist.answers.get(question__key="what-happened").revision == 2
+
+
+def test_a_refused_submit_marks_the_missing_answers_on_a_kept_step(page_caching, client_for, fca, template):
+    checklist = draft_of(fca, template)
+    client = client_for(fca)
+    assert "Answer this question before you submit" not in main(client.get(checklist.get_step_url(1)))
+    response = client.post(reverse("checklists:submit", kwargs={"pk": checklist.pk}))
+    assert response.status_code == 400
+    step = client.get(checklist.get_step_url(1))
+    assert "Answer this question before you submit the checklist." in main(step)
+    assert "<title>Error: " in step.content.decode()
+    assert Checklist.objects.get(pk=checklist.pk).status == Checklist.Status.DRAFT
+
+
+def test_a_supervisors_new_comment_shows_on_the_returned_step(page_caching, client_for, supervisor, fca, template):
+    checklist = make_checklist(fca, template)
+    services.return_for_reflection(checklist=checklist, by=supervisor, comment="Say more about the school.")
+    client = client_for(fca)
+    assert "Say more about the school." in main(client.get(checklist.get_step_url(1)))
+    checklist.refresh_from_db()
+    services.add_comment(checklist=checklist, by=supervisor, body="And about the neighbour.")
+    content = main(client.get(checklist.get_step_url(1)))
+    assert "And about the neighbour." in content
+    assert checklist.comments.count() == 2
