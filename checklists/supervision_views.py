@@ -316,16 +316,24 @@ def _own_checklist(request, checklist: Checklist):
     )
 
 
-def _review_context(request, checklist: Checklist, *, structure=None, forms=None) -> dict:
+def _review_page(request, checklist: Checklist, *, structure=None, forms=None, status: int = 200):
+    """The review page: its kept part above the timeline, and a fresh page of the timeline."""
     events, timeline_pagination = _timeline_page(request, checklist)
-    return {
+    error_form = next(iter(forms.values()), None) if forms else None
+    context = {
         "checklist": checklist,
         "body_html": _review_body(request, checklist, structure or load_structure(checklist.template_id), forms),
         "timeline_items": [TimelineItem.of(event) for event in events],
         "timeline_pagination": timeline_pagination,
-        "error_form": next(iter(forms.values()), None) if forms else None,
-        "breadcrumbs": _breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
+        "error_form": error_form,
     }
+    page = Page(
+        title=f"{'Error: ' if error_form and error_form.errors else ''}Review checklist",
+        html=render_to_string("supervision/_review_content.html", context, request=request),
+        breadcrumbs=_breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
+        status=status,
+    )
+    return render_page(request, page)
 
 
 def _review_body(request, checklist: Checklist, structure, forms: dict | None) -> SafeString:
@@ -411,7 +419,7 @@ def review(request, pk):
     except OwnChecklist as own:
         return _own_checklist(request, own.checklist)
     services.record_view(checklist=checklist, by=request.user)
-    return render(request, "supervision/review.html", _review_context(request, checklist))
+    return _review_page(request, checklist)
 
 
 def _refused(request, checklist: Checklist, error: services.ChecklistError):
@@ -435,12 +443,7 @@ def _refused(request, checklist: Checklist, error: services.ChecklistError):
 
 
 def _invalid(request, checklist: Checklist, name: str, form, structure):
-    return render(
-        request,
-        "supervision/review.html",
-        _review_context(request, checklist, structure=structure, forms={name: form}),
-        status=400,
-    )
+    return _review_page(request, checklist, structure=structure, forms={name: form}, status=400)
 
 
 def _action(handler):
