@@ -322,7 +322,7 @@ def _review_page(request, checklist: Checklist, *, structure=None, forms=None, s
     error_form = next(iter(forms.values()), None) if forms else None
     context = {
         "checklist": checklist,
-        "body_html": _review_body(request, checklist, structure or load_structure(checklist.template_id), forms),
+        "body_html": _review_body(request, checklist, structure, forms),
         "timeline_items": [TimelineItem.of(event) for event in events],
         "timeline_pagination": timeline_pagination,
         "error_form": error_form,
@@ -339,16 +339,18 @@ def _review_page(request, checklist: Checklist, *, structure=None, forms=None, s
 def _review_body(request, checklist: Checklist, structure, forms: dict | None) -> SafeString:
     """The page above the timeline. Every change to the answers, the comments, the status or the
     discussion date moves the checklist's updated_at, so that keys it; a form with errors (and
-    what was typed into it) is rendered for its request only, never kept."""
-    steps = structure.steps
+    what was typed into it) is rendered for its request only, never kept. The template's
+    structure is loaded only to render it."""
     forms = forms or {}
 
     def render() -> str:
+        loaded = structure or load_structure(checklist.template_id)
+        steps = loaded.steps
         submitted = checklist.status == Checklist.Status.SUBMITTED
         days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
         context = {
             "checklist": checklist,
-            "review": build_review(checklist, structure),
+            "review": build_review(checklist, loaded),
             "days_waiting": days_waiting,
             "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
             "can_decide": submitted,
