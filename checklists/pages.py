@@ -29,10 +29,11 @@ is read every time, because each look adds to it. A step of a checklist is kept 
 the checklist's `updated_at` and whether the person's last submit was refused, so coming back to a
 step reads only the checklist; an autosave moves `updated_at` and the step is rendered afresh.
 
-Like guidance pages, only the main content is kept. The shell (CSRF tokens, the CSP nonce,
-messages) is rendered for each request. Entries hold case references and titles, so they stay in
-the server-side cache, beside the sessions, for CHECKLIST_PAGE_CACHE_SECONDS at most, under
-digests that name nothing.
+Like guidance pages, only the main content is kept, and CSRF tokens in it are markers. The shell
+(navigation, CSRF tokens, the CSP nonce, messages) is filled in for each request by
+guidance/shell.py. Entries hold case references, titles and answers, so they stay in the
+server-side cache, beside the sessions, for CHECKLIST_PAGE_CACHE_SECONDS at most, under digests
+that name nothing.
 """
 
 import hashlib
