@@ -26,9 +26,9 @@ from guidance.shell import keepable, render_page, with_tokens
 
 from . import services
 from .formats import checklist_url_maker, short_moment
-from .models import Checklist, ChecklistTemplate, Event
+from .models import Checklist, ChecklistTemplate
 from .pages import cached_page
-from .review import TimelineItem, build_review, with_person
+from .review import TimelineItem, build_review, page_link, timeline_page
 from .supervision import (
     can_review,
     in_reviewable_teams,
@@ -50,7 +50,6 @@ from .supervision_forms import (
 from .walkthrough import load_structure
 
 PAGE_SIZE = 20
-TIMELINE_PAGE_SIZE = 20
 NOT_A_SUPERVISOR = "Only supervisors can use supervision pages. You do not supervise a team."
 
 # The date each status's list shows, and its column heading.
@@ -73,18 +72,11 @@ def _require_reviewer(user: User) -> None:
         raise PermissionDenied(NOT_A_SUPERVISOR)
 
 
-def _page_link(request, number: int, *, param: str = "page", path: str = "", fragment: str = "") -> str:
-    """A link to another page of a list, keeping the other GET parameters."""
-    params = request.GET.copy()
-    params[param] = number
-    return f"{path}?{params.urlencode()}{fragment}"
-
-
 def _pagination(request, page, *, label: str) -> dict:
     """Links for the GOV.UK pagination component: numbered pages, previous and next."""
 
     def url(number: int) -> str:
-        return _page_link(request, number)
+        return page_link(request, number)
 
     items = [
         {"ellipsis": True}
@@ -318,7 +310,9 @@ def _own_checklist(request, checklist: Checklist):
 
 def _review_page(request, checklist: Checklist, *, structure=None, forms=None, status: int = 200):
     """The review page: its kept part above the timeline, and a fresh page of the timeline."""
-    events, timeline_pagination = _timeline_page(request, checklist)
+    # Absolute, because a form error re-renders this page at an action's address.
+    path = reverse("supervision:review", kwargs={"pk": checklist.pk})
+    events, timeline_pagination = timeline_page(request, checklist, path=path)
     error_form = next(iter(forms.values()), None) if forms else None
     context = {
         "checklist": checklist,
@@ -372,44 +366,6 @@ def _review_body(request, checklist: Checklist, structure, forms: dict | None) -
         by_query=False,  # the same on every page of the timeline
     )
     return mark_safe(with_tokens(page.html, request))  # noqa: S308 - as above
-
-
-def _timeline_page(request, checklist: Checklist) -> tuple[list[Event], dict]:
-    """One page of the checklist's events, newest first, with links to newer and older ones.
-
-    Every look at a checklist adds an event, so its timeline only grows: the page reads one event
-    more than it shows, to know whether there are older ones, rather than counting them all.
-    """
-    try:
-        number = max(int(request.GET.get("timeline", 1)), 1)
-    except ValueError:
-        number = 1
-
-    def read(number: int) -> list[Event]:
-        # With their actors, in one plain query rather than the ORM's.
-        offset = (number - 1) * TIMELINE_PAGE_SIZE
-        return with_person(
-            Event, "actor", checklist, order="-created_at,-id", limit=TIMELINE_PAGE_SIZE + 1, offset=offset
-        )
-
-    events = read(number)
-    if not events and number > 1:  # past the end: the newest events instead
-        number, events = 1, read(1)
-    # Absolute, because a form error re-renders this page at an action's address.
-    path = reverse("supervision:review", kwargs={"pk": checklist.pk})
-
-    def url(page: int) -> str:
-        return _page_link(request, page, param="timeline", path=path, fragment="#timeline")
-
-    pagination = {
-        "label": "Timeline pages",
-        "items": [],
-        "previous_url": url(number - 1) if number > 1 else "",
-        "next_url": url(number + 1) if len(events) > TIMELINE_PAGE_SIZE else "",
-        "previous_label": "Newer events",
-        "next_label": "Older events",
-    }
-    return events[:TIMELINE_PAGE_SIZE], pagination
 
 
 @login_required

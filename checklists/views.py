@@ -30,7 +30,7 @@ from .formats import checklist_url_maker, moment
 from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
 from .models import Checklist, ChecklistTemplate
 from .pages import cached_page
-from .review import TimelineItem
+from .review import TimelineItem, timeline_page
 from .templatetags.checklist_tags import TAG_COLOURS
 from .walkthrough import QuestionRow, StepPage, read_revision, read_value, summarise, template_question
 
@@ -576,13 +576,10 @@ def submitted(request, pk):
 
 def _read_context(checklist: Checklist) -> dict:
     summaries, comments = summarise(checklist)
-    events = list(checklist.events.select_related("actor").order_by("-created_at", "-id"))
     return {
         "checklist": checklist,
         "summaries": summaries,
         "comments": comments,
-        "events": events,
-        "timeline_items": [TimelineItem.of(event) for event in events],
         "guidance": _guidance_referred_to(summaries),
     }
 
@@ -607,6 +604,9 @@ def checklist_detail(request, pk):
     checklist = get_checklist_for_user(request, pk)
     services.record_view(checklist=checklist, by=request.user)
     context = _read_context(checklist)
+    # Every look by someone else adds an event: the timeline is shown a page at a time.
+    events, context["timeline_pagination"] = timeline_page(request, checklist, path=request.path)
+    context["timeline_items"] = [TimelineItem.of(event) for event in events]
     context["is_author"] = checklist.author_id == request.user.pk
     return render(request, "checklists/detail.html", context)
 
@@ -635,6 +635,8 @@ def export_pdf(request, pk):
     checklist = get_checklist_for_user(request, pk)
     services.record_export(checklist=checklist, by=request.user)
     context = _read_context(checklist)
+    # The export is the whole record: every event, not a page of them.
+    context["events"] = list(checklist.events.select_related("actor").order_by("-created_at", "-id"))
     context["exported_by"] = request.user
     context["exported_at"] = timezone.localtime()
     pdf = render_checklist_pdf(request, context)

@@ -1,6 +1,8 @@
 """The read-only view of a checklist: answers by step, guidance referred to, comments and timeline."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checklists.models import Checklist, Event
@@ -89,3 +91,36 @@ def test_detail_and_check_pages_take_the_same_queries_for_1_or_50_answers(
         assert client.get(reverse(page, kwargs={"pk": small.pk})).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(reverse(page, kwargs={"pk": large.pk})).status_code == 200
+
+
+def test_the_timeline_is_shown_twenty_events_a_page(client_for, fca, supervisor, submitted):
+    for _ in range(25):
+        EventFactory(checklist=submitted, kind=Event.Kind.VIEWED, actor=supervisor)
+    client = client_for(fca)
+    total = submitted.events.count()
+    assert total > 25
+    first = client.get(submitted.get_absolute_url()).content.decode()
+    assert first.count('class="moj-timeline__item"') == 20
+    older = f"{submitted.get_absolute_url()}?timeline=2#timeline"
+    assert f'href="{older}" rel="next"' in first
+    assert "Newer events" not in first
+    second = client.get(submitted.get_absolute_url(), {"timeline": 2}).content.decode()
+    assert second.count('class="moj-timeline__item"') == total - 20
+    assert "Older events" not in second and "Newer events" in second
+    # The author's own looks are not events: the timeline is as it was.
+    assert submitted.events.count() == total
+
+
+def test_the_detail_page_takes_the_same_queries_for_a_short_or_a_long_timeline(
+    client_for, fca, supervisor, submitted, django_assert_num_queries
+):
+    client = client_for(fca)
+    client.get(submitted.get_absolute_url())
+    with CaptureQueriesContext(connection) as short:
+        client.get(submitted.get_absolute_url())
+    for _ in range(60):
+        EventFactory(checklist=submitted, kind=Event.Kind.VIEWED, actor=supervisor)
+    with django_assert_num_queries(len(short.captured_queries)):
+        response = client.get(submitted.get_absolute_url())
+    assert response.content.decode().count('class="moj-timeline__item"') == 20
+    assert submitted.events.count() > 60
