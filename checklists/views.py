@@ -32,7 +32,7 @@ from .models import Checklist, ChecklistTemplate
 from .pages import cached_page
 from .review import TimelineItem, timeline_page
 from .templatetags.checklist_tags import TAG_COLOURS
-from .walkthrough import QuestionRow, StepPage, read_revision, read_value, summarise, template_question
+from .walkthrough import QuestionRow, StepPage, is_sent, read_revision, read_value, summarise, template_question
 
 PAGE_SIZE = 20
 # What a row in a list of your checklists shows (see _list_rows).
@@ -384,6 +384,10 @@ def step(request, pk, number):
     rows = []
     for question in page.step.questions.all():
         answer = page.answers.get(question.pk)
+        if not is_sent(question, request.POST):
+            # Not in the form that was sent: nothing to save, and nothing cleared.
+            rows.append(QuestionRow.saved(question, answer))
+            continue
         row = QuestionRow.posted(question, answer, request.POST)
         rows.append(row)
         if resolve_key == question.key and resolve_action == "saved":
@@ -486,7 +490,7 @@ def autosave(request, pk):
     if not checklist.is_editable:
         return _fragment(423, locked=True, **context)
     base = read_revision(question, request.POST)
-    if base is None:
+    if base is None or not is_sent(question, request.POST):
         return _fragment(400, error="Not saved: reload the page and try again.", **context)
     try:
         value = read_value(question, request.POST)

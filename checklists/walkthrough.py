@@ -48,6 +48,15 @@ def date_parts(question: Question, data: QueryDict) -> dict[str, str]:
     return {part: data.get(f"{prefix}.{part}", "").strip() for part in DATE_PARTS}
 
 
+def is_sent(question: Question, data: QueryDict) -> bool:
+    """Whether the POST carries this question's answer at all. A missing box is never read as an
+    empty answer, which would clear a saved one; only checkboxes send nothing when none is ticked."""
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
+        return True
+    prefix = _prefix(question, data)
+    return prefix in data or any(f"{prefix}.{part}" in data for part in DATE_PARTS)
+
+
 def read_value(question: Question, data: QueryDict) -> str | list[str]:
     """The raw answer from a POST, ready for services.normalise_answer. Dates come back as YYYY-MM-DD."""
     prefix = _prefix(question, data)

@@ -249,3 +249,15 @@ def test_answer_text_never_reaches_the_logs(client_for, fca, checklist, caplog):
         post(client, checklist, "what-happened", "x" * 3000 + "secret", revision=1)
         post(client, checklist, "what-happened", "Another secret", revision=0)
     assert "secret" not in caplog.text
+
+
+def test_an_autosave_without_the_answer_is_refused_and_clears_nothing(client_for, fca, checklist):
+    save(checklist, "what-happened", "Shouting was heard.", revision=1)
+    question = questions(checklist.template)["what-happened"]
+    # The revision is right, but the box itself is missing (a misnamed field).
+    data = {"question": question.pk, "what-happened": "", "revision-what-happened": 1}
+    response = client_for(fca).post(autosave_url(checklist), data, headers=HX)
+    assert response.status_code == 400
+    assert "Not saved: reload the page and try again." in response.content.decode()
+    stored = answer(checklist, "what-happened")
+    assert (stored.value, stored.revision) == ("Shouting was heard.", 1)

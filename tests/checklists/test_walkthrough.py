@@ -531,3 +531,14 @@ def test_a_page_shown_again_for_one_error_carries_the_new_revisions_of_the_answe
     )
     assert response.status_code == 302
     assert answer(checklist, "risk-factors").value == "substance-misuse"
+
+
+def test_a_step_form_without_a_box_keeps_that_answer(client_for, fca, walkthrough_template):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    save(checklist, "what-happened", "A neighbour called the police.", revision=1)
+    # A form without the "what-happened" box at all: only the tick boxes, none ticked.
+    response = client.post(step_url(checklist, 1), {"action": "continue"})
+    assert response.status_code == 302
+    stored = answer(checklist, "what-happened")
+    assert (stored.value, stored.revision) == ("A neighbour called the police.", 1)
