@@ -35,6 +35,7 @@ it, and other processes show the old content for up to GUIDANCE_CACHE_SECONDS.
 """
 
 import hashlib
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -116,14 +117,17 @@ def page_key(request, version: int) -> str:
 
 
 class RecentPages:
-    """The pages this process served most recently, by key, each until its expiry."""
+    """What this process served most recently, by key, each until its expiry (if it has one).
+
+    Kept pages here, and page shells in guidance/shell.py.
+    """
 
     def __init__(self, size: int):
         self.size = size
-        self._pages: OrderedDict[str, tuple[float, Page]] = OrderedDict()
+        self._pages: OrderedDict[object, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Page | None:
+    def get(self, key):
         with self._lock:
             entry = self._pages.get(key)
             if entry is None:
@@ -134,9 +138,11 @@ class RecentPages:
             self._pages.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, page: Page, timeout: int) -> None:
+    def put(self, key, value, timeout: float | None = None) -> None:
+        """Keep `value` for `timeout` seconds, or until it is pushed out when `timeout` is None."""
+        expires = math.inf if timeout is None else time.monotonic() + timeout
         with self._lock:
-            self._pages[key] = (time.monotonic() + timeout, page)
+            self._pages[key] = (expires, value)
             self._pages.move_to_end(key)
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)

@@ -23,8 +23,6 @@ its case number, as the page itself does.
 """
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 
 from django.conf import settings
@@ -35,7 +33,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from .cache import Page
+from .cache import Page, RecentPages
 
 TEMPLATE = "guidance/page.html"
 # Markers for what changes with each request. Escaped text can never produce them.
@@ -57,37 +55,14 @@ def with_tokens(html: str, request) -> str:
     return html.replace(CSRF, get_token(request)) if CSRF in html else html
 
 
-class Shells:
-    """The shells this process rendered most recently, as (before, after) the content."""
-
-    def __init__(self):
-        self._shells: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[str, str] | None:
-        with self._lock:
-            shell = self._shells.get(key)
-            if shell is not None:
-                self._shells.move_to_end(key)
-            return shell
-
-    def put(self, key: tuple, shell: tuple[str, str], size: int) -> None:
-        with self._lock:
-            self._shells[key] = shell
-            while len(self._shells) > size:
-                self._shells.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._shells.clear()
-
-
-shells = Shells()
+# The shells this process rendered most recently, as (before, after) the content.
+shells = RecentPages(size=settings.PAGE_SHELLS_KEPT)
 
 
 def _forget_shells(setting, **kwargs):
     # Settings shown in the shell (the session timeout) or changing how it is kept.
     shells.clear()
+    shells.size = settings.PAGE_SHELLS_KEPT
 
 
 setting_changed.connect(_forget_shells, dispatch_uid="guidance.shell.shells")
@@ -120,8 +95,7 @@ def render_page(request, page: Page, *, template: str = TEMPLATE) -> HttpRespons
     `page.before`. Content kept with `keepable()` gets this request's CSRF token.
     """
     content = with_tokens(page.html, request)
-    size = settings.PAGE_SHELLS_KEPT
-    if size <= 0 or not request.user.is_authenticated or len(get_messages(request)):
+    if shells.size <= 0 or not request.user.is_authenticated or len(get_messages(request)):
         return render(request, template, _context(replace(page, html=content)), status=page.status)
     key = _key(request, page, template)
     shell = shells.get(key)
@@ -130,7 +104,7 @@ def render_page(request, page: Page, *, template: str = TEMPLATE) -> HttpRespons
         html = render_to_string(template, _context(replace(page, html=CONTENT)), request=request)
         before, _, after = keepable(html).replace(nonce, NONCE).partition(CONTENT)
         shell = (before, after)
-        shells.put(key, shell, size)
+        shells.put(key, shell)
     before, after = shell
     return HttpResponse(_fill(before, request) + content + _fill(after, request), status=page.status)
 
