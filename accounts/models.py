@@ -5,6 +5,11 @@ from django.utils.functional import cached_property
 CONTENT_EDITORS_GROUP = "Content editors"
 
 
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """How a person is named on every page: their full name, or their username if they have none."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person who signs in. Roles come from team memberships and the editors group."""
 
@@ -13,7 +18,7 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
 
     @cached_property
     def supervised_team_ids(self) -> list[int]:

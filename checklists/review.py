@@ -13,11 +13,17 @@ from django.db import connection
 from django.db.models import Model
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from accounts.models import display_name
+from guidance.cache import RecentPages
 
 from .formats import moment
 from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
+from .sql import columns, converted
 from .walkthrough import Structure, answers_by_question, load_structure
 
 
@@ -88,15 +94,6 @@ class TimelineItem:
     when: dict[str, str]
     detail: str
 
-    @classmethod
-    def of(cls, event: Event) -> "TimelineItem":
-        return cls(
-            title=str(EVENT_KINDS.get(event.kind, event.kind)),
-            actor=str(event.actor),
-            when=moment(event.created_at),
-            detail=event.detail,
-        )
-
 
 # Guidance sections as rendered, for the structure last loaded for each template, by step and the
 # prompts shown. They hold template content only, the same for every reader; which prompts show
@@ -149,7 +146,7 @@ class Review:
 
 
 @functools.cache
-def _with_person_sql(model: type[Model], person_field: str, order: str, page: bool) -> str:
+def _with_person_sql(model: type[Model], person_field: str, order: str) -> str:
     """SELECT rows of `model` for one checklist, each with the names of the person in `person_field`.
 
     Written out once: for these small reads, the ORM took longer to build the query than to run it.
@@ -166,19 +163,17 @@ def _with_person_sql(model: type[Model], person_field: str, order: str, page: bo
         f"SELECT {rows}.*, {names} FROM {rows}"  # noqa: S608
         f" INNER JOIN {person} ON {person}.{quote(people.pk.column)} = {rows}.{person_column}"
         f" WHERE {rows}.{quote(meta.get_field('checklist').column)} = %s ORDER BY {order_by}"
-        + (" LIMIT %s OFFSET %s" if page else "")
     )
 
 
 PERSON_NAMES = ("first_name", "last_name", "username")
 
 
-def with_person(model: type[Model], person_field: str, checklist: Checklist, *, order: str, limit=None, offset=0):
+def with_person(model: type[Model], person_field: str, checklist: Checklist, *, order: str):
     """`model`'s rows for a checklist with their person (author or actor) loaded, in one plain query."""
     checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
-    params = [checklist_id] + ([limit, offset] if limit is not None else [])
     User = get_user_model()
-    found = list(model.objects.raw(_with_person_sql(model, person_field, order, limit is not None), params))
+    found = list(model.objects.raw(_with_person_sql(model, person_field, order), [checklist_id]))
     for row in found:
         person = User(
             pk=getattr(row, f"{person_field}_id"), **{name: getattr(row, f"person_{name}") for name in PERSON_NAMES}
@@ -257,7 +252,58 @@ def page_link(request, number: int, *, param: str = "page", path: str = "", frag
     return f"{path}?{params.urlencode()}{fragment}"
 
 
-def timeline_page(request, checklist: Checklist, *, path: str) -> tuple[list[Event], dict]:
+@functools.cache
+def _timeline_sql() -> tuple[str, list]:
+    """A page of a checklist's events with their actors' names, as plain rows: a timeline is read
+    on every look at a checklist, and building model instances for it cost more than the query."""
+    meta, people, quote = Event._meta, get_user_model()._meta, connection.ops.quote_name
+    selected, _, converters = columns(Event, "e", ("kind", "created_at", "detail"))
+    names, _, name_converters = columns(get_user_model(), "u", PERSON_NAMES)
+
+    def column(name: str) -> str:
+        return f"e.{quote(meta.get_field(name).column)}"
+
+    sql = (
+        f"SELECT {', '.join(selected + names)} FROM {quote(meta.db_table)} e"  # noqa: S608 - names quoted, values as parameters
+        f" INNER JOIN {quote(people.db_table)} u ON u.{quote(people.pk.column)} = {column('actor')}"
+        f" WHERE {column('checklist')} = %s ORDER BY {column('created_at')} DESC, {column('id')} DESC"
+        " LIMIT %s OFFSET %s"
+    )
+    return sql, converters + name_converters
+
+
+# Each event as rendered, by the row read for it, in the language and time zone it was shown in.
+# Events are never changed once written, so a page of twenty renders only those this process has
+# not shown before: usually just the newest, the look that added it.
+_rendered_events = RecentPages(size=4096)
+
+
+def _timeline_rows(checklist: Checklist, *, limit: int, offset: int) -> list[SafeString]:
+    sql, converters = _timeline_sql()
+    checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [checklist_id, limit, offset])
+        rows = cursor.fetchall()
+    shown_in = (get_language(), timezone.get_current_timezone_name())
+    items = []
+    for row in rows:
+        key = (shown_in, row)
+        html = _rendered_events.get(key)
+        if html is None:
+            kind, created_at, detail, first_name, last_name, username = converted(row, converters)
+            item = TimelineItem(
+                title=str(EVENT_KINDS.get(kind, kind)),
+                actor=display_name(first_name, last_name, username),
+                when=moment(created_at),
+                detail=detail,
+            )
+            html = render_to_string("checklists/_timeline_item.html", {"item": item})
+            _rendered_events.put(key, html)
+        items.append(html)
+    return items
+
+
+def timeline_page(request, checklist: Checklist, *, path: str) -> tuple[list[SafeString], dict]:
     """One page of the checklist's events, newest first, with links to newer and older ones.
 
     Every look at a checklist adds an event, so its timeline only grows: the page reads one event
@@ -269,12 +315,9 @@ def timeline_page(request, checklist: Checklist, *, path: str) -> tuple[list[Eve
     except ValueError:
         number = 1
 
-    def read(number: int) -> list[Event]:
-        # With their actors, in one plain query rather than the ORM's.
+    def read(number: int) -> list[SafeString]:
         offset = (number - 1) * TIMELINE_PAGE_SIZE
-        return with_person(
-            Event, "actor", checklist, order="-created_at,-id", limit=TIMELINE_PAGE_SIZE + 1, offset=offset
-        )
+        return _timeline_rows(checklist, limit=TIMELINE_PAGE_SIZE + 1, offset=offset)
 
     events = read(number)
     if not events and number > 1:  # past the end: the newest events instead

@@ -28,12 +28,13 @@ from . import services
 from .formats import checklist_url_maker, short_moment
 from .models import Checklist, ChecklistTemplate
 from .pages import cached_page
-from .review import TimelineItem, build_review, page_link, timeline_page
+from .review import build_review, page_link, timeline_page
 from .supervision import (
     can_review,
     in_reviewable_teams,
     latest_change,
     overdue_threshold,
+    reviewable_checklist,
     reviewable_teams,
     status_counts,
     working_days_waiting,
@@ -279,7 +280,14 @@ def team(request):
 
 
 def _get_checklist_for_review(request, pk) -> Checklist:
-    """The one way supervision loads a checklist: visible to this person, not a draft, not their own."""
+    """The one way supervision loads a checklist: visible to this person, not a draft, not their own.
+
+    Nearly every look is a supervisor's at their team's checklist, which is asked plainly first;
+    anything else (a superuser, a checklist they may not see, their own) goes through visible_to.
+    """
+    checklist = reviewable_checklist(request.user, pk)
+    if checklist is not None:
+        return checklist
     checklist = get_object_or_404(
         Checklist.objects.visible_to(request.user)
         .exclude(status=Checklist.Status.DRAFT)
@@ -317,7 +325,7 @@ def _review_page(request, checklist: Checklist, *, structure=None, forms=None, s
     context = {
         "checklist": checklist,
         "body_html": _review_body(request, checklist, structure, forms),
-        "timeline_items": [TimelineItem.of(event) for event in events],
+        "timeline_items": events,
         "timeline_pagination": timeline_pagination,
         "error_form": error_form,
     }
@@ -369,6 +377,9 @@ def _review_body(request, checklist: Checklist, structure, forms: dict | None) -
     return page.content
 
 
+# Not one transaction: the look is recorded by a single INSERT, committed on its own (and kept
+# even if showing the page then fails), and each read sees what is committed, as it would anyway.
+@transaction.non_atomic_requests
 @login_required
 @require_GET
 @never_cache

@@ -30,7 +30,7 @@ from .formats import checklist_url_maker, moment
 from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
 from .models import Checklist, ChecklistTemplate
 from .pages import cached_page
-from .review import TimelineItem, timeline_page
+from .review import timeline_page
 from .templatetags.checklist_tags import TAG_COLOURS
 from .walkthrough import QuestionRow, StepPage, is_sent, read_revision, read_value, summarise, template_question
 
@@ -610,7 +610,7 @@ def checklist_detail(request, pk):
     context = _read_context(checklist)
     # Every look by someone else adds an event: the timeline is shown a page at a time.
     events, context["timeline_pagination"] = timeline_page(request, checklist, path=request.path)
-    context["timeline_items"] = [TimelineItem.of(event) for event in events]
+    context["timeline_items"] = events
     context["is_author"] = checklist.author_id == request.user.pk
     return render(request, "checklists/detail.html", context)
 

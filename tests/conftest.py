@@ -101,3 +101,4 @@ def page_caching(caching, settings):
     production."""
     settings.CHECKLIST_PAGE_CACHE_SECONDS = 300
     settings.PAGE_SHELLS_KEPT = 512
+    settings.CHECKLIST_PAGES_KEPT = 256

@@ -195,6 +195,9 @@ CHECKLIST_PAGE_CACHE_SECONDS = env_int("CHECKLIST_PAGE_CACHE_SECONDS", 300 if RE
 # How many page shells (header, navigation, footer) each process keeps for (person, page) pairs,
 # to serve kept content in without rendering base.html again (guidance/shell.py). 0 turns it off.
 PAGE_SHELLS_KEPT = env_int("PAGE_SHELLS_KEPT", 512)
+# How many kept checklist pages each process also holds in memory, so a busy page is not read and
+# unpickled from the cache each time (checklists/pages.py). They expire with the cache's copies.
+CHECKLIST_PAGES_KEPT = env_int("CHECKLIST_PAGES_KEPT", 256)
 
 # Logs go to stdout. Only the request line and status are logged, never bodies or query strings
 # beyond what Django itself records for errors (which never include POST data at this level).

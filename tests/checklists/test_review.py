@@ -94,6 +94,42 @@ def test_a_superuser_can_open_any_teams_checklist(client_for, superuser, submitt
     assert client_for(superuser).get(review_url(submitted)).status_code == 200
 
 
+def test_a_supervisor_of_two_teams_reviews_each_teams_checklists(client_for, supervisor, south, template):
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    MembershipFactory(user=supervisor, team=south, role=Membership.Role.SUPERVISOR)
+    southerner = UserFactory(first_name="Sam", last_name="Southwell")
+    MembershipFactory(user=southerner, team=south, role=Membership.Role.PRACTITIONER)
+    checklist = make_checklist(southerner, template, team=south)
+    submitted_at = timezone.make_aware(timezone.datetime(2026, 3, 3, 14, 5), timezone.get_current_timezone())
+    Checklist.objects.filter(pk=checklist.pk).update(submitted_at=submitted_at)
+
+    response = client_for(supervisor).get(review_url(checklist))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    # The author, their team and the template, read with the checklist in one query.
+    assert "Sam Southwell, South" in content
+    assert f"{template.title} (version {template.version})" in content
+    assert '<time datetime="2026-03-03T14:05:00+00:00">' in content
+    assert views_of(checklist).get().actor == supervisor
+
+
+def test_a_supervisor_cannot_open_a_checklist_from_a_team_they_only_belong_to(client_for, fca, south, template):
+    from tests.factories import UserFactory
+
+    # fca practises in North; make them supervise South, and ask for a colleague's North checklist.
+    MembershipFactory(user=fca, team=south, role=Membership.Role.SUPERVISOR)
+    colleague = UserFactory()
+    MembershipFactory(user=colleague, team=fca.memberships.get(role=Membership.Role.PRACTITIONER).team)
+    checklist = make_checklist(colleague, template, team=colleague.memberships.get().team)
+    response = client_for(fca).get(review_url(checklist))
+    assert response.status_code == 404
+    assert not views_of(checklist).exists()
+
+
 # --- audit of views ---------------------------------------------------------------------------------
 
 
@@ -198,6 +234,29 @@ def test_it_shows_the_timeline_with_who_and_when(client_for, supervisor, submitt
     assert "Submitted for review" in content and "Started" in content and "Viewed" in content
     assert f"by {submitted.author}" in content
     assert '<time datetime="' in content
+
+
+def test_the_timeline_shows_each_event_as_it_was_and_people_by_their_current_names(
+    client_for, supervisor, submitted
+):
+    from django.utils import timezone
+
+    when = timezone.make_aware(timezone.datetime(2026, 7, 1, 9, 30), timezone.get_current_timezone())
+    EventFactory(checklist=submitted, kind=Event.Kind.DISCUSSED, actor=supervisor, detail="On 30 June 2026")
+    Event.objects.filter(checklist=submitted, kind=Event.Kind.DISCUSSED).update(created_at=when)
+    client = client_for(supervisor)
+    first = client.get(review_url(submitted)).content.decode()
+    # British Summer Time: 9:30 in London is 8:30 UTC.
+    assert '<time datetime="2026-07-01T09:30:00+01:00">1 July 2026 at 9:30a.m.</time>' in first
+    assert "On 30 June 2026" in first
+
+    supervisor.first_name, supervisor.last_name = "Renamed", "Person"
+    supervisor.save()
+    second = client.get(review_url(submitted)).content.decode()
+    timeline = second.split('id="timeline"')[1]
+    assert timeline.count("by Renamed Person") == 3  # the discussion and both looks
+    assert "On 30 June 2026" in timeline
+    assert views_of(submitted).filter(actor=supervisor).count() == 2
 
 
 def test_the_timeline_is_paginated(client_for, supervisor, submitted):
@@ -328,7 +387,7 @@ def test_the_review_page_takes_the_same_number_of_queries_for_1_or_50(
         EventFactory(checklist=checklist, kind=Event.Kind.COMMENTED, actor=supervisor)
     client = client_for(supervisor)
     # The same exact count for 1 or 50 steps, answers, comments and events.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(review_url(checklist))
     assert response.status_code == 200
     assert checklist.events.filter(kind=Event.Kind.VIEWED, actor=supervisor).count() == 1
