@@ -50,9 +50,9 @@ def keepable(html: str) -> str:
     return CSRF_TOKEN.sub(rf"\g<1>{CSRF}\g<2>", html)
 
 
-def with_tokens(html: str, request) -> str:
-    """Kept content with this request's CSRF token in place of the markers."""
-    return html.replace(CSRF, get_token(request)) if CSRF in html else html
+def with_tokens(html: str, token: str) -> str:
+    """Kept content with this request's CSRF token (from `get_token`) in place of the markers."""
+    return html.replace(CSRF, token) if CSRF in html else html
 
 
 # The shells this process rendered most recently, as (before, after) the content.
@@ -94,7 +94,9 @@ def render_page(request, page: Page, *, template: str = TEMPLATE) -> HttpRespons
     The template extends base.html and shows `page.title`, `page.content` and, if it likes,
     `page.before`. Content kept with `keepable()` gets this request's CSRF token.
     """
-    content = with_tokens(page.html, request)
+    # One masked token for the whole page: each get_token() call draws a fresh mask.
+    token = get_token(request)
+    content = with_tokens(page.html, token)
     if shells.size <= 0 or not request.user.is_authenticated or len(get_messages(request)):
         return render(request, template, _context(replace(page, html=content)), status=page.status)
     key = _key(request, page, template)
@@ -106,8 +108,9 @@ def render_page(request, page: Page, *, template: str = TEMPLATE) -> HttpRespons
         shell = (before, after)
         shells.put(key, shell)
     before, after = shell
-    return HttpResponse(_fill(before, request) + content + _fill(after, request), status=page.status)
+    nonce = str(request.csp_nonce)
+    return HttpResponse(_fill(before, nonce, token) + content + _fill(after, nonce, token), status=page.status)
 
 
-def _fill(text: str, request) -> str:
-    return with_tokens(text.replace(NONCE, str(request.csp_nonce)), request)
+def _fill(text: str, nonce: str, token: str) -> str:
+    return with_tokens(text.replace(NONCE, nonce), token)
