@@ -10,7 +10,9 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from accounts.models import CONTENT_EDITORS_GROUP
 from accounts.roles import ensure_content_editors_group
 from checklists import services
 from checklists.models import Checklist
+from checklists.pages import retire_pages
 from tests.checklists.supervision_support import build_template, make_checklist
 from tests.factories import ChecklistFactory, EventFactory, MembershipFactory
 
@@ -50,6 +53,39 @@ def test_a_second_look_at_the_queue_asks_only_when_it_last_changed(
     assert main(second) == main(first)
     assert "First of the week" in main(second)
     assert second["Cache-Control"].startswith("max-age=0")
+
+
+def drop_kept_pages(cache) -> None:
+    """Delete the shared cache's copies of kept pages, leaving the versions. ':1:' is the key's version."""
+    cache.delete_many([key.split(":", 2)[2] for key in list(cache._cache) if ":checklists:page:" in key])
+
+
+def test_each_process_keeps_its_recent_pages_and_a_purge_still_retires_them(
+    page_caching, settings, client_for, supervisor, fca, template, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    make_checklist(fca, template, title="First of the week")
+    client = client_for(supervisor)
+    first = client.get(QUEUE)
+    # Lose the shared cache's copy of the page (not the versions): this process still has its own.
+    drop_kept_pages(cache)
+    with django_assert_num_queries(4):
+        assert main(client.get(QUEUE)) == main(first)
+
+    # A purge deletes in bulk, moving no updated_at: its version retires this process's copy too.
+    Checklist.objects.filter(title="First of the week").delete()
+    retire_pages()
+    content = main(client.get(QUEUE))
+    assert "First of the week" not in content
+    assert "Nothing is waiting for your review" in content
+
+    settings.CHECKLIST_PAGES_KEPT = 0  # and with none kept here, a lost page is rendered again
+    client.get(QUEUE)
+    drop_kept_pages(cache)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(QUEUE)
+    assert len(queries) > 4  # the listing and its counts, read again
 
 
 def test_a_newly_submitted_checklist_shows_at_once(page_caching, client_for, supervisor, fca, template):

@@ -236,9 +236,7 @@ def test_it_shows_the_timeline_with_who_and_when(client_for, supervisor, submitt
     assert '<time datetime="' in content
 
 
-def test_the_timeline_shows_each_event_as_it_was_and_people_by_their_current_names(
-    client_for, supervisor, submitted
-):
+def test_the_timeline_shows_each_event_as_it_was_and_people_by_their_current_names(client_for, supervisor, submitted):
     from django.utils import timezone
 
     when = timezone.make_aware(timezone.datetime(2026, 7, 1, 9, 30), timezone.get_current_timezone())
