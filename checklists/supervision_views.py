@@ -279,6 +279,10 @@ def team(request):
 # --- Review page -----------------------------------------------------------------------------------
 
 
+# What the kept part of the review page names, besides the checklist itself.
+REVIEW_RELATED = ("author", "team", "template")
+
+
 def _get_checklist_for_review(request, pk) -> Checklist:
     """The one way supervision loads a checklist: visible to this person, not a draft, not their own.
 
@@ -291,7 +295,7 @@ def _get_checklist_for_review(request, pk) -> Checklist:
     checklist = get_object_or_404(
         Checklist.objects.visible_to(request.user)
         .exclude(status=Checklist.Status.DRAFT)
-        .select_related("author", "team", "template"),
+        .select_related(*REVIEW_RELATED),
         pk=pk,
     )
     if checklist.author_id == request.user.pk:
@@ -323,7 +327,6 @@ def _review_page(request, checklist: Checklist, *, structure=None, forms=None, s
     events, timeline_pagination = timeline_page(request, checklist, path=path)
     error_form = next(iter(forms.values()), None) if forms else None
     context = {
-        "checklist": checklist,
         "body_html": _review_body(request, checklist, structure, forms),
         "timeline_items": events,
         "timeline_pagination": timeline_pagination,
@@ -338,6 +341,16 @@ def _review_page(request, checklist: Checklist, *, structure=None, forms=None, s
     return render_page(request, page)
 
 
+def _read_related(checklist: Checklist) -> None:
+    """The checklist's author, team and template, in one query, for rendering the kept part, which
+    names them; a look at the kept page needs none of them. None of the three ever changes."""
+    if all(Checklist._meta.get_field(name).is_cached(checklist) for name in REVIEW_RELATED):
+        return
+    found = Checklist.objects.select_related(*REVIEW_RELATED).get(pk=checklist.pk)
+    for name in REVIEW_RELATED:
+        Checklist._meta.get_field(name).set_cached_value(checklist, getattr(found, name))
+
+
 def _review_body(request, checklist: Checklist, structure, forms: dict | None) -> SafeString:
     """The page above the timeline. Every change to the answers, the comments, the status or the
     discussion date moves the checklist's updated_at, so that keys it; a form with errors (and
@@ -346,6 +359,7 @@ def _review_body(request, checklist: Checklist, structure, forms: dict | None) -
     forms = forms or {}
 
     def render() -> str:
+        _read_related(checklist)
         loaded = structure or load_structure(checklist.template_id)
         steps = loaded.steps
         submitted = checklist.status == Checklist.Status.SUBMITTED
