@@ -23,7 +23,7 @@ from guidance.cache import RecentPages
 
 from .formats import moment
 from .models import Answer, Checklist, Comment, Event, Prompt, Question, Step
-from .sql import columns, converted
+from .sql import column, columns, converted, table
 from .walkthrough import Structure, answers_by_question, load_structure
 
 
@@ -256,18 +256,14 @@ def page_link(request, number: int, *, param: str = "page", path: str = "", frag
 def _timeline_sql() -> tuple[str, list]:
     """A page of a checklist's events with their actors' names, as plain rows: a timeline is read
     on every look at a checklist, and building model instances for it cost more than the query."""
-    meta, people, quote = Event._meta, get_user_model()._meta, connection.ops.quote_name
+    User = get_user_model()
     selected, _, converters = columns(Event, "e", ("kind", "created_at", "detail"))
-    names, _, name_converters = columns(get_user_model(), "u", PERSON_NAMES)
-
-    def column(name: str) -> str:
-        return f"e.{quote(meta.get_field(name).column)}"
-
+    names, _, name_converters = columns(User, "u", PERSON_NAMES)
     sql = (
-        f"SELECT {', '.join(selected + names)} FROM {quote(meta.db_table)} e"  # noqa: S608 - names quoted, values as parameters
-        f" INNER JOIN {quote(people.db_table)} u ON u.{quote(people.pk.column)} = {column('actor')}"
-        f" WHERE {column('checklist')} = %s ORDER BY {column('created_at')} DESC, {column('id')} DESC"
-        " LIMIT %s OFFSET %s"
+        f"SELECT {', '.join(selected + names)} FROM {table(Event)} e"  # noqa: S608 - names quoted, values as parameters
+        f" INNER JOIN {table(User)} u ON {column(User, 'id', 'u')} = {column(Event, 'actor', 'e')}"
+        f" WHERE {column(Event, 'checklist', 'e')} = %s"
+        f" ORDER BY {column(Event, 'created_at', 'e')} DESC, {column(Event, 'id', 'e')} DESC LIMIT %s OFFSET %s"
     )
     return sql, converters + name_converters
 

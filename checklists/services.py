@@ -17,6 +17,7 @@ from guidance.cache import bump_version
 
 from . import notifications
 from .models import Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
+from .sql import column, table
 
 YES_NO = {"yes", "no"}
 YES_NO_UNSURE = {"yes", "no", "unsure"}
@@ -62,11 +63,8 @@ def _event_sql() -> str:
     # Written out once: every look at a checklist adds an event, and the ORM took longer to build
     # this INSERT than the database took to run it. Events send no signals and are not in the
     # change log (checklists/audit.py): they are the audit record themselves.
-    meta, quote = Event._meta, connection.ops.quote_name
-    names = ", ".join(
-        quote(meta.get_field(name).column) for name in ("checklist", "kind", "actor", "created_at", "detail")
-    )
-    return f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - names quoted
+    names = ", ".join(column(Event, name) for name in ("checklist", "kind", "actor", "created_at", "detail"))
+    return f"INSERT INTO {table(Event)} ({names}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - names quoted
 
 
 def record_event(*, checklist: Checklist, kind: str, actor: User, detail: str = "") -> None:
@@ -176,22 +174,16 @@ def _swap_sql() -> tuple[str, str]:
     every autosave, the ORM took longer to build these two statements than the database took to
     run them. They are what `.filter(...).exclude(value=...).update(...)` and `.update(updated_at=...)`
     would send; like those, they send no signals."""
-    quote = connection.ops.quote_name
-    answer, checklist = Answer._meta, Checklist._meta
-
-    def column(meta, name: str) -> str:
-        return quote(meta.get_field(name).column)
-
-    revision = column(answer, "revision")
+    revision = column(Answer, "revision")
     swap = (
-        f"UPDATE {quote(answer.db_table)} SET {column(answer, 'value')} = %s,"  # noqa: S608 - names quoted, values as parameters
-        f" {revision} = {revision} + 1, {column(answer, 'updated_at')} = %s"
-        f" WHERE {column(answer, 'checklist')} = %s AND {column(answer, 'question')} = %s AND {revision} = %s"
-        f" AND {column(answer, 'value')} <> %s"
+        f"UPDATE {table(Answer)} SET {column(Answer, 'value')} = %s,"  # noqa: S608 - names quoted, values as parameters
+        f" {revision} = {revision} + 1, {column(Answer, 'updated_at')} = %s"
+        f" WHERE {column(Answer, 'checklist')} = %s AND {column(Answer, 'question')} = %s AND {revision} = %s"
+        f" AND {column(Answer, 'value')} <> %s"
     )
     touch = (
-        f"UPDATE {quote(checklist.db_table)} SET {column(checklist, 'updated_at')} = %s"  # noqa: S608 - names quoted, values as parameters
-        f" WHERE {quote(checklist.pk.column)} = %s"
+        f"UPDATE {table(Checklist)} SET {column(Checklist, 'updated_at')} = %s"  # noqa: S608 - names quoted, values as parameters
+        f" WHERE {column(Checklist, 'id')} = %s"
     )
     return swap, touch
 

@@ -5,6 +5,16 @@ backend gives the same Python values (SQLite returns dates as text)."""
 from django.db import connection
 
 
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model, name: str, alias: str = "") -> str:
+    """A field's column, quoted, after `alias.` when there is one."""
+    quoted = connection.ops.quote_name(model._meta.get_field(name).column)
+    return f"{alias}.{quoted}" if alias else quoted
+
+
 def columns(model, alias: str, names=None) -> tuple[list[str], list[str], list]:
     """For each field of `model` read (all its columns, or `names`): `alias.column`, the field's
     attname, and the converters for what the database returns."""

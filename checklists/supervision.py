@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 
 from .models import Checklist
-from .sql import columns, converted
+from .sql import column, columns, converted, table
 
 
 def can_review(user: User) -> bool:
@@ -153,16 +153,15 @@ def overdue_before(today: datetime.date | None = None) -> datetime.datetime:
 @functools.cache
 def _reviewable_checklist_sql(teams: int) -> tuple[str, list[str], list]:
     """The query, the attnames its columns fill, in order, and their converters."""
-    meta, quote = Checklist._meta, connection.ops.quote_name
     selected, attnames, converters = columns(Checklist, "c")
 
-    def column(name: str) -> str:
-        return f"c.{quote(meta.get_field(name).column)}"
+    def where(name: str) -> str:
+        return column(Checklist, name, "c")
 
     sql = (
-        f"SELECT {', '.join(selected)} FROM {quote(meta.db_table)} c"  # noqa: S608 - names quoted, values as parameters
-        f" WHERE {column('id')} = %s AND {column('team')} IN ({', '.join(['%s'] * teams)})"
-        f" AND {column('status')} <> %s AND {column('author')} <> %s"
+        f"SELECT {', '.join(selected)} FROM {table(Checklist)} c"  # noqa: S608 - names quoted, values as parameters
+        f" WHERE {where('id')} = %s AND {where('team')} IN ({', '.join(['%s'] * teams)})"
+        f" AND {where('status')} <> %s AND {where('author')} <> %s"
     )
     return sql, attnames, converters
 
