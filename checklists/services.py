@@ -218,7 +218,8 @@ def _swap_answer(*, checklist: Checklist, question: Question, stored: str, base_
         except IntegrityError:
             # Another request created it first: theirs stands, and this save is refused.
             return Answer.objects.get(checklist=checklist, question=question), False
-        Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
+        with connection.cursor() as cursor:
+            cursor.execute(touch, [when, checklist_id])
         return answer, True
     # Already saved, perhaps from another tab: nothing to overwrite, so no conflict.
     return answer, answer.value == stored

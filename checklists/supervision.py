@@ -177,9 +177,7 @@ def reviewable_checklist(user: User, pk: uuid.UUID) -> Checklist | None:
     finds fewer checklists than `visible_to`, so a caller that gets None asks `visible_to`, which
     tells a missing checklist (404) from the person's own.
     """
-    team_ids = user.__dict__.get("supervised_team_ids")
-    if team_ids is None:
-        team_ids = user.supervised_team_ids if user.is_supervisor else []
+    team_ids = user.supervised_team_ids if user.is_supervisor else []
     if not team_ids:
         return None
     sql, attnames, converters = _reviewable_checklist_sql(len(team_ids))
