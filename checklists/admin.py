@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from . import services
+from . import admin_pages, services
 from .models import FROZEN_MESSAGE, Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
 
 
@@ -282,6 +282,10 @@ class ChecklistAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("template", "author", "team")
     readonly_fields = [field.name for field in Checklist._meta.fields]
     inlines = [AnswerInline, CommentInline, EventInline]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        return admin_pages.kept_changelist(request, self, response)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Reading a checklist here is an access like any other: it goes on its timeline."""
