@@ -5,10 +5,6 @@ from checklists import views as checklist_views
 
 from . import health
 
-admin.site.site_header = "Practice Hub administration"
-admin.site.site_title = "Practice Hub admin"
-admin.site.index_title = "Content and accounts"
-
 urlpatterns = [
     path("", checklist_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
