@@ -135,19 +135,27 @@ def fca_slots() -> list[dict]:
 
 
 def supervisor_slots() -> list[dict]:
-    """Bench supervisors whose teams have the longest queues, each with a submitted checklist to review."""
+    """Bench supervisors whose teams have the longest queues, each with a submitted checklist to review.
+
+    Each supervisor reviews a checklist of their own, as people do: two supervisors of one team on
+    the same checklist would pile every look of the run onto one timeline.
+    """
     slots = []
+    taken = set()
     supervisors = User.objects.filter(username__startswith=f"{PREFIX}sup-").order_by("username")
     for user in supervisors:
-        submitted = (
-            Checklist.objects.filter(team_id__in=user.supervised_team_ids, status=Checklist.Status.SUBMITTED)
-            .exclude(author=user)
+        submitted = Checklist.objects.filter(
+            team_id__in=user.supervised_team_ids, status=Checklist.Status.SUBMITTED
+        ).exclude(author=user)
+        queue_length = submitted.count()
+        checklist = (
+            submitted.exclude(pk__in=taken)
             .annotate(answer_count=Count("answers"))
             .order_by("-answer_count", "submitted_at")
+            .first()
         )
-        queue_length = submitted.count()
-        checklist = submitted.first()
         if checklist:
+            taken.add(checklist.pk)
             slots.append({"user": user.username, "checklist": str(checklist.pk), "queue": queue_length})
     slots.sort(key=lambda slot: -slot["queue"])
     return slots[:SLOTS]

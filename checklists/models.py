@@ -439,7 +439,7 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["checklist", "created_at"], name="event_checklist")]
+        indexes = [models.Index(fields=["checklist", "created_at", "id"], name="event_timeline")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor} at {self.created_at:%d %b %Y %H:%M}"
