@@ -145,8 +145,20 @@ def collect(run_dir: Path) -> dict:
 
     baseline = _find(endpoints, "baseline")
     for endpoint in endpoints:
-        measured = endpoint["status"] == "measured" and baseline and baseline["status"] == "measured"
-        endpoint["ratio_to_baseline"] = round(endpoint["rps"] / baseline["rps"], 3) if measured else None
+        if endpoint["status"] != "measured":
+            endpoint["ratio_to_baseline"] = None
+            continue
+        # The baseline taken just before this endpoint, where the run took one (bench/run.sh), or else
+        # the one at the start of the run.
+        before = _read_json(path) if (path := run_dir / f"baseline-before-{endpoint['name']}.json").exists() else {}
+        if before.get("requests") and before.get("rps"):
+            endpoint["baseline_rps"] = before["rps"]
+        elif baseline and baseline["status"] == "measured":
+            endpoint["baseline_rps"] = baseline["rps"]
+        else:
+            endpoint["ratio_to_baseline"] = None
+            continue
+        endpoint["ratio_to_baseline"] = round(endpoint["rps"] / endpoint["baseline_rps"], 3)
 
     generation = ""
     log = run_dir / "generate.log"
@@ -420,7 +432,13 @@ def render(report: dict, analysis: str) -> str:
         f"then {run['duration_s']} s. With no think time the server is saturated, so requests per second is its "
         "capacity, and latency includes queueing for a worker.",
         "* **Baseline**: `/healthz/live` in the same run: the most a Django response can do on this machine. "
-        "Each endpoint's throughput is also given as a ratio to it.",
+        + (
+            f"It is measured first, and again for {run['baseline_each_s']} s just before each endpoint: each "
+            "endpoint's throughput is given as a ratio to the baseline taken just before it, because the "
+            "machine's speed drifts during a run."
+            if run.get("baseline_each_s")
+            else "Each endpoint's throughput is also given as a ratio to it."
+        ),
         "* **SQL queries** per request come from an `X-DB-Queries` response header, added only when "
         "`BENCH_COUNT_QUERIES=1` (`config/bench_middleware.py`); it counts every statement, session and "
         "authentication included.",
@@ -444,17 +462,19 @@ def render(report: dict, analysis: str) -> str:
         "",
         "## Results",
         "",
-        "| endpoint | req/s | × baseline | p50 ms | p95 ms | p99 ms | errors | SQL queries (median / max) |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| endpoint | req/s | × baseline | baseline req/s just before | p50 ms | p95 ms | p99 ms | errors "
+        "| SQL queries (median / max) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for e in report["endpoints"]:
         label = f"{e['label']}<br>`{e['method']} {e.get('url') or e['url_name'] or ''}`"
         if e["status"] != "measured":
-            out.append(f"| {e['label']} | **{e['status'].upper()}** | | | | | | {e['reason']} |")
+            out.append(f"| {e['label']} | **{e['status'].upper()}** | | | | | | | {e['reason']} |")
             continue
         ratio = _ratio(e)
+        before = f"{e['baseline_rps']:.1f}" if e.get("baseline_rps") and e["name"] != "baseline" else "–"
         out.append(
-            f"| {label} | {e['rps']:.1f} | {ratio} | {_ms(e['p50_ms'])} | {_ms(e['p95_ms'])} | "
+            f"| {label} | {e['rps']:.1f} | {ratio} | {before} | {_ms(e['p50_ms'])} | {_ms(e['p95_ms'])} | "
             f"{_ms(e['p99_ms'])} | {e['errors']} | {_queries(e)} |"
         )
     out += ["", "## Budgets", "", "| budget | result | measured |", "|---|---|---|"]

@@ -3,7 +3,7 @@
 # PostgreSQL and Redis, loaded by locust one endpoint at a time. See docs/benchmarks.md.
 #
 #   bash bench/run.sh [--scale 1.0] [--duration 20] [--users 8] [--workers N] [--regenerate]
-#                     [--seed 2020] [--warmup 3] [--port N] [--only name,name]
+#                     [--seed 2020] [--warmup 3] [--port N] [--only name,name] [--baseline-each 8]
 #
 # It needs PostgreSQL and Redis running (it starts neither); it creates the database if missing.
 set -euo pipefail
@@ -18,6 +18,8 @@ SEED=2020
 WARMUP=3
 PORT=${BENCH_PORT:-}
 ONLY=""
+# Seconds of baseline measured again just before each endpoint (0: only the first baseline).
+BASELINE_EACH=8
 
 usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
+    --baseline-each) BASELINE_EACH=$2; shift 2 ;;
     --regenerate) REGENERATE=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "Unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -42,6 +45,7 @@ is_number "$SCALE" || { echo "--scale must be a number, like 0.1 or 1" >&2; exit
 is_count "$DURATION" || { echo "--duration must be a whole number of seconds" >&2; exit 2; }
 is_count "$USERS" || { echo "--users must be a whole number" >&2; exit 2; }
 [[ $WARMUP =~ ^[0-9]+$ ]] || { echo "--warmup must be a whole number of seconds" >&2; exit 2; }
+[[ $BASELINE_EACH =~ ^[0-9]+$ ]] || { echo "--baseline-each must be a whole number of seconds" >&2; exit 2; }
 CORES=$(nproc)
 # One worker per core measured faster than 2 × cores + 1 here: the load generator and PostgreSQL
 # share the same cores, so extra workers only contend for them (docs/benchmarks.md).
@@ -169,29 +173,42 @@ mapfile -t ENDPOINTS < <("$PY" -c 'import json, sys; [print(e["name"]) for e in 
 "$PY" - "$OUT/run.json" <<EOF
 import json, sys
 json.dump({"stamp": "$STAMP", "load_before": $LOAD_BEFORE, "scale": float("$SCALE"), "duration_s": $DURATION, "warmup_s": $WARMUP,
-           "users": $USERS, "workers": $WORKERS, "seed": $SEED, "port": $PORT,
+           "users": $USERS, "workers": $WORKERS, "seed": $SEED, "port": $PORT, "baseline_each_s": $BASELINE_EACH,
            "only": [name for name in "$ONLY".split(",") if name]}, open(sys.argv[1], "w"), indent=2)
 EOF
 
-echo "== load: $USERS users, ${WARMUP}s warm-up + ${DURATION}s per endpoint"
+load() { # endpoint, seconds, figures file, log file
+  BENCH_TARGETS="$OUT/targets.json" BENCH_ENDPOINT="$1" BENCH_OUT="$3" BENCH_WARMUP="$WARMUP" \
+    "$VENV/bin/locust" -f bench/locustfile.py --headless --only-summary --loglevel WARNING \
+    --users "$USERS" --spawn-rate "$USERS" --run-time "$((WARMUP + $2))s" --stop-timeout 5 \
+    --host "http://127.0.0.1:$PORT" >"$4" 2>&1 || true
+}
+
+echo "== load: $USERS users, ${WARMUP}s warm-up + ${DURATION}s per endpoint, each after ${BASELINE_EACH}s of baseline"
 for name in "${ENDPOINTS[@]}"; do
   if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$name,"* ]]; then
     continue
   fi
-  BENCH_TARGETS="$OUT/targets.json" BENCH_ENDPOINT="$name" BENCH_OUT="$OUT/endpoint-$name.json" BENCH_WARMUP="$WARMUP" \
-    "$VENV/bin/locust" -f bench/locustfile.py --headless --only-summary --loglevel WARNING \
-    --users "$USERS" --spawn-rate "$USERS" --run-time "$((WARMUP + DURATION))s" --stop-timeout 5 \
-    --host "http://127.0.0.1:$PORT" >"$OUT/locust-$name.log" 2>&1 || true
+  # The machine's speed drifts over a run: each endpoint is compared with a baseline taken just
+  # before it, rather than only with the one at the start.
+  if [ "$BASELINE_EACH" -gt 0 ] && [ "$name" != baseline ]; then
+    load baseline "$BASELINE_EACH" "$OUT/baseline-before-$name.json" "$OUT/locust-baseline-before-$name.log"
+  fi
+  load "$name" "$DURATION" "$OUT/endpoint-$name.json" "$OUT/locust-$name.log"
   if [ ! -s "$OUT/endpoint-$name.json" ]; then
     echo "   $name: locust wrote no figures; see $OUT/locust-$name.log" >&2
     continue
   fi
   "$PY" - "$OUT/endpoint-$name.json" <<'EOF'
-import json, sys
+import json, os, sys
 r = json.load(open(sys.argv[1]))
 errors = r["failures"] + r["warmup_failures"] + len(r["sign_in_failures"])
+before = sys.argv[1].replace("endpoint-", "baseline-before-")
+ratio = ""
+if r["name"] != "baseline" and os.path.exists(before) and json.load(open(before))["rps"]:
+    ratio = f"  {r['rps'] / json.load(open(before))['rps']:.2f}× the baseline just before"
 print(f"   {r['name']:<17} {r['rps']:>8.1f} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  "
-      f"p99 {r['p99_ms']} ms  queries {r['queries_max']}  errors {errors}")
+      f"p99 {r['p99_ms']} ms  queries {r['queries_max']}  errors {errors}{ratio}")
 EOF
 done
 
