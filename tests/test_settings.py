@@ -65,3 +65,30 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_for_solid_state_storage():
+    """A look at a checklist reads its newest events off event_timeline, even when the statistics
+    have not caught up with a long timeline: the planner is told random reads are cheap."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW random_page_cost")
+            assert cursor.fetchone()[0] == "1.1"
+    else:
+        assert "options" not in settings.DATABASES["default"].get("OPTIONS", {})
+
+
+def test_an_options_string_in_the_database_url_wins():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused?options=-c%20random_page_cost%3D2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "-c random_page_cost=2"
