@@ -204,9 +204,8 @@ import json, os, sys
 r = json.load(open(sys.argv[1]))
 errors = r["failures"] + r["warmup_failures"] + len(r["sign_in_failures"])
 before = sys.argv[1].replace("endpoint-", "baseline-before-")
-ratio = ""
-if r["name"] != "baseline" and os.path.exists(before) and json.load(open(before))["rps"]:
-    ratio = f"  {r['rps'] / json.load(open(before))['rps']:.2f}× the baseline just before"
+baseline_rps = json.load(open(before))["rps"] if r["name"] != "baseline" and os.path.exists(before) else 0
+ratio = f"  {r['rps'] / baseline_rps:.2f}× the baseline just before" if baseline_rps else ""
 print(f"   {r['name']:<17} {r['rps']:>8.1f} req/s  p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  "
       f"p99 {r['p99_ms']} ms  queries {r['queries_max']}  errors {errors}{ratio}")
 EOF

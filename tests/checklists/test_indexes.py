@@ -36,7 +36,7 @@ def test_a_covered_foreign_key_has_no_index_of_its_own(model, column, composite)
     assert any(c["foreign_key"] and c["columns"] == [column] for c in constraints.values())
 
 
-def test_the_timeline_is_read_newest_first_off_its_index(fca):
+def test_the_timeline_is_read_newest_first_off_its_index():
     """The timeline's ORDER BY (created_at, id) matches event_timeline exactly."""
     indexes = _indexes(Event)
     assert indexes["event_timeline"]["columns"] == ["checklist_id", "created_at", "id"]
