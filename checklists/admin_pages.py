@@ -15,8 +15,8 @@ with everything else the page shows:
 So the key changes whenever anything on the page would: an edited row, a new checklist at the top,
 a renamed team. Nothing has to remember to retire a page. A page with messages to show is always
 rendered, which also marks them as shown, and so is one with facet counts, which are read while
-rendering. A context value this module does not know how to
-describe makes it render the page rather than guess.
+rendering. A context value this module does not know how to describe makes it render the page
+rather than guess.
 
 The page is kept only in this process (`pages.recent_pages`, CHECKLIST_PAGES_KEPT pages, for
 CHECKLIST_PAGE_CACHE_SECONDS at most), under a digest that names nothing, with its CSRF tokens
@@ -178,10 +178,10 @@ def kept_changelist(request, model_admin, response):
     except Unknown:
         return response
     key = ("admin-changelist", hashlib.sha256(repr(shown).encode()).hexdigest())
-    token = get_token(request)
     html = recent_pages.get(key)
     if html is not None:
-        return HttpResponse(with_tokens(html, token), content_type=response.get("Content-Type"))
+        # A rendered page draws its own token; a kept one is filled with this request's.
+        return HttpResponse(with_tokens(html, get_token(request)), content_type=response.get("Content-Type"))
 
     def keep(rendered):
         recent_pages.put(key, keepable(rendered.content.decode()), timeout)
