@@ -148,11 +148,17 @@ def collect(run_dir: Path) -> dict:
         if endpoint["status"] != "measured":
             endpoint["ratio_to_baseline"] = None
             continue
-        # The baseline taken just before this endpoint, where the run took one (bench/run.sh), or else
-        # the one at the start of the run.
-        before = _read_json(path) if (path := run_dir / f"baseline-before-{endpoint['name']}.json").exists() else {}
-        if before.get("requests") and before.get("rps"):
-            endpoint["baseline_rps"] = before["rps"]
+        # The mean of the baselines taken just before and just after this endpoint, where the run took
+        # them (bench/run.sh), or else the one at the start of the run.
+        around = [
+            _read_json(path)
+            for when in ("before", "after")
+            if (path := run_dir / f"baseline-{when}-{endpoint['name']}.json").exists()
+        ]
+        rates = [figures["rps"] for figures in around if figures.get("requests") and figures.get("rps")]
+        if rates:
+            endpoint["baseline_rps"] = round(sum(rates) / len(rates), 1)
+            endpoint["baseline_rps_around"] = rates
         elif baseline and baseline["status"] == "measured":
             endpoint["baseline_rps"] = baseline["rps"]
         else:
@@ -433,9 +439,9 @@ def render(report: dict, analysis: str) -> str:
         "capacity, and latency includes queueing for a worker.",
         "* **Baseline**: `/healthz/live` in the same run: the most a Django response can do on this machine. "
         + (
-            f"It is measured first, and again for {run['baseline_each_s']} s just before each endpoint: each "
-            "endpoint's throughput is given as a ratio to the baseline taken just before it, because the "
-            "machine's speed drifts during a run."
+            f"It is measured first, and again for {run['baseline_each_s']} s between endpoints and after the last: "
+            "each endpoint's throughput is given as a ratio to the mean of the baselines taken just before and "
+            "just after it, because the machine's speed drifts during a run."
             if run.get("baseline_each_s")
             else "Each endpoint's throughput is also given as a ratio to it."
         ),
@@ -462,7 +468,7 @@ def render(report: dict, analysis: str) -> str:
         "",
         "## Results",
         "",
-        "| endpoint | req/s | × baseline | baseline req/s just before | p50 ms | p95 ms | p99 ms | errors "
+        "| endpoint | req/s | × baseline | baseline req/s before / after | p50 ms | p95 ms | p99 ms | errors "
         "| SQL queries (median / max) |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
@@ -472,7 +478,8 @@ def render(report: dict, analysis: str) -> str:
             out.append(f"| {e['label']} | **{e['status'].upper()}** | | | | | | | {e['reason']} |")
             continue
         ratio = _ratio(e)
-        before = f"{e['baseline_rps']:.1f}" if e.get("baseline_rps") and e["name"] != "baseline" else "–"
+        around = e.get("baseline_rps_around") or ([e["baseline_rps"]] if e.get("baseline_rps") else [])
+        before = " / ".join(f"{rps:.1f}" for rps in around) if around and e["name"] != "baseline" else "–"
         out.append(
             f"| {label} | {e['rps']:.1f} | {ratio} | {before} | {_ms(e['p50_ms'])} | {_ms(e['p95_ms'])} | "
             f"{_ms(e['p99_ms'])} | {e['errors']} | {_queries(e)} |"

@@ -18,7 +18,7 @@ SEED=2020
 WARMUP=3
 PORT=${BENCH_PORT:-}
 ONLY=""
-# Seconds of baseline measured again just before each endpoint (0: only the first baseline).
+# Seconds of baseline measured again between endpoints and after the last (0: only the first baseline).
 BASELINE_EACH=8
 
 usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -184,16 +184,20 @@ load() { # endpoint, seconds, figures file, log file
     --host "http://127.0.0.1:$PORT" >"$4" 2>&1 || true
 }
 
-echo "== load: $USERS users, ${WARMUP}s warm-up + ${DURATION}s per endpoint, each after ${BASELINE_EACH}s of baseline"
+echo "== load: $USERS users, ${WARMUP}s warm-up + ${DURATION}s per endpoint, ${BASELINE_EACH}s of baseline between"
+PREVIOUS=""
 for name in "${ENDPOINTS[@]}"; do
   if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$name,"* ]]; then
     continue
   fi
-  # The machine's speed drifts over a run: each endpoint is compared with a baseline taken just
-  # before it, rather than only with the one at the start.
+  # The machine's speed drifts over a run: each endpoint is compared with the baselines taken just
+  # before and just after it, rather than only with the one at the start. One baseline between two
+  # endpoints serves both.
   if [ "$BASELINE_EACH" -gt 0 ] && [ "$name" != baseline ]; then
     load baseline "$BASELINE_EACH" "$OUT/baseline-before-$name.json" "$OUT/locust-baseline-before-$name.log"
+    [ -z "$PREVIOUS" ] || cp "$OUT/baseline-before-$name.json" "$OUT/baseline-after-$PREVIOUS.json"
   fi
+  [ "$name" = baseline ] || PREVIOUS=$name
   load "$name" "$DURATION" "$OUT/endpoint-$name.json" "$OUT/locust-$name.log"
   if [ ! -s "$OUT/endpoint-$name.json" ]; then
     echo "   $name: locust wrote no figures; see $OUT/locust-$name.log" >&2
@@ -211,6 +215,9 @@ print(f"   {r['name']:<17} {r['rps']:>8.1f} req/s  p50 {r['p50_ms']} ms  p95 {r[
 EOF
 done
 
+if [ "$BASELINE_EACH" -gt 0 ] && [ -n "$PREVIOUS" ]; then
+  load baseline "$BASELINE_EACH" "$OUT/baseline-after-$PREVIOUS.json" "$OUT/locust-baseline-after-$PREVIOUS.log"
+fi
 stop_server
 echo "== report"
 "$PY" bench/report.py "$OUT"
