@@ -6,6 +6,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from config import prefetch
+
 from .models import CONTENT_EDITORS_GROUP, Membership, User
 
 
@@ -27,6 +29,7 @@ def forget_users(user_ids) -> None:
     """Drop the cached copies of these users, so their next request reads the database."""
     keys = [user_cache_key(user_id) for user_id in user_ids if user_id is not None]
     if keys:
+        prefetch.discard(keys)
         cache.delete_many(keys)
 
 
@@ -65,7 +68,12 @@ class RoleAwareModelBackend(ModelBackend):
         except (TypeError, ValueError):
             return None
         seconds = settings.AUTH_USER_CACHE_SECONDS
-        user = cache.get(user_cache_key(user_id)) if seconds else None
+        user = None
+        if seconds:
+            key = user_cache_key(user_id)
+            user = prefetch.take(key)  # fetched with the session, or not
+            if user is prefetch.NOT_FETCHED:
+                user = cache.get(key)
         if user is None:
             user = self._load(user_id)
             if user is None:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.prefetch.PrefetchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,11 +89,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if IS_POSTGRES:
+    # Django's backend, with connections health-checked only after sitting idle (see the module).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # PostgreSQL's default random_page_cost (4) models spinning disks; 1.1 models the SSDs that
     # PostgreSQL hosts run on. With 4, a checklist whose timeline grew since the last ANALYZE is
     # planned as if it had a handful of events, and every look reads and sorts all of them instead
     # of the newest page off event_timeline. An `options` in DATABASE_URL's query string wins.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("options", "-c random_page_cost=1.1")
+    # psycopg 3 sends values apart from the SQL, so a statement a connection runs again and again
+    # (the same few on every page) is parsed and planned once, on its fifth run, rather than on
+    # every request. Behind a pooler that cannot keep prepared statements (PgBouncer in
+    # transaction mode before 1.21), set DATABASE_PREPARED_STATEMENTS=false.
+    options.setdefault("server_side_binding", True)
+    options.setdefault("prepare_threshold", 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -130,7 +140,8 @@ if REDIS_URL:
             "KEY_PREFIX": "practicehub",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Django's cached_db sessions, loaded in one round trip with the user and the cache versions.
+    SESSION_ENGINE = "accounts.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -9,13 +9,12 @@ On PostgreSQL the big tables are filled with COPY; elsewhere with bulk_create in
 """
 
 import contextlib
-import io
 import os
 import random
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -83,19 +82,6 @@ def _explicit_timestamps():
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return str(value)
-
-
 class Writer:
     """Inserts rows given as tuples of field values, by COPY on PostgreSQL or bulk_create elsewhere."""
 
@@ -111,15 +97,11 @@ class Writer:
         started = time.perf_counter()
         if self.use_copy:
             columns = [model._meta.get_field(name).column for name in fields]
-            buffer = io.StringIO()
-            for row in rows:
-                buffer.write("\t".join(map(_copy_text, row)))
-                buffer.write("\n")
-            buffer.seek(0)
             quote = connection.ops.quote_name
             sql = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
-            with connection.cursor() as cursor:
-                cursor.copy_expert(sql, buffer)
+            with connection.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             model.objects.bulk_create(
                 [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=self.batch_size
