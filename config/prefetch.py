@@ -2,7 +2,7 @@
 
 Before its view does anything of its own, a signed-in request reads its session from Redis, then
 its user, then the cache versions that key its pages: three round trips one after another, most
-of them spent waiting. Under load they took about a fifth of a worker's time. The session store
+of them spent waiting: sampled under load, about a quarter of a worker's time. The session store
 (accounts.sessions) asks for all three at once. The user backend and the versions take their value
 from what came back, once, and ask the cache as before for anything not fetched.
 
