@@ -2,8 +2,9 @@
 
 With CONN_HEALTH_CHECKS, Django sends `SELECT 1` before the first query of every request that
 reuses a connection: one more round trip on every page, 7 to 8% of a busy worker's time when
-sampled under load. A connection that answered a moment ago is as good as checked. One left idle for longer
-(PostgreSQL restarted, a proxy dropped it) is checked as before, and replaced if it fails.
+sampled under load. A connection that answered a moment ago is as good as checked. One left idle
+for longer (PostgreSQL restarted, a proxy dropped it) is checked as before, and replaced if it
+fails.
 """
 
 import time
