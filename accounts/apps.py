@@ -15,7 +15,3 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
-
-        from . import signals
-
-        signals.connect()

@@ -1,7 +1,5 @@
-import functools
-
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 # Navigation: label, URL name, and the namespace (or URL name) that marks it as current.
 NAV_ITEMS = [
@@ -12,8 +10,8 @@ NAV_ITEMS = [
 ]
 SUPERVISOR_NAV_ITEM = ("Supervision", "supervision:queue", "supervision")
 STAFF_NAV_ITEM = ("Admin", "admin:index", "admin")
-# Every page's shell links to these, by the name templates use: {{ shell_urls.search }}.
-SHELL_URLS = {
+# Links that base.html needs on every page: {{ site_urls.search }}.
+SITE_URLS = {
     "home": "home",
     "login": "login",
     "logout": "logout",
@@ -22,19 +20,12 @@ SHELL_URLS = {
 }
 
 
-@functools.cache
-def _urls(prefix: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Reverse the shell's URLs once per script prefix: they never change while the process runs."""
-    nav = {name: reverse(name) for _, name, _ in [*NAV_ITEMS, SUPERVISOR_NAV_ITEM, STAFF_NAV_ITEM]}
-    return nav, {key: reverse(name) for key, name in SHELL_URLS.items()}
-
-
 def navigation(request):
     """Navigation that fits the person's role, and the session-timeout settings for the warning."""
-    nav_urls, urls = _urls(get_script_prefix())
+    urls = {key: reverse(name) for key, name in SITE_URLS.items()}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"shell_urls": urls}
+        return {"site_urls": urls}
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match and match.namespace else (match.url_name if match else "")
     items = list(NAV_ITEMS)
@@ -43,8 +34,8 @@ def navigation(request):
     if user.is_staff:
         items.append(STAFF_NAV_ITEM)
     return {
-        "shell_urls": urls,
-        "nav_items": [{"label": label, "url": nav_urls[name], "active": key == current} for label, name, key in items],
+        "site_urls": urls,
+        "nav_items": [{"label": label, "url": reverse(name), "active": key == current} for label, name, key in items],
         "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT,
         "session_warning_seconds": settings.SESSION_WARNING_BEFORE,
     }

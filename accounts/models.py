@@ -20,21 +20,18 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return display_name(self.first_name, self.last_name, self.username)
 
+    # Role flags are read from the database once per request (the user is loaded afresh for each),
+    # so a change of team or group applies on the person's next request.
     @cached_property
     def supervised_team_ids(self) -> list[int]:
         return list(self.memberships.filter(role=Membership.Role.SUPERVISOR).values_list("team_id", flat=True))
 
-    @property
+    @cached_property
     def is_supervisor(self) -> bool:
-        # Signed-in users come with this flag from accounts.backends, saving a query per page.
-        if "_is_supervisor" in self.__dict__:
-            return self._is_supervisor
         return bool(self.supervised_team_ids)
 
     @cached_property
     def is_content_editor(self) -> bool:
-        if "_is_editor" in self.__dict__:
-            return self.is_superuser or self._is_editor
         return self.is_superuser or self.groups.filter(name=CONTENT_EDITORS_GROUP).exists()
 
     @cached_property

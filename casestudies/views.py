@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from guidance.models import Theme
-from guidance.views import CachedContentMixin, with_page_number
+from guidance.views import GuidancePageMixin, with_page_number
 
 from .models import CaseStudy, LearningPoint
 
@@ -12,8 +12,8 @@ def case_studies_crumb() -> tuple[str, str]:
     return ("Case studies", reverse("casestudies:list"))
 
 
-class CaseStudyListView(CachedContentMixin, ListView):
-    template_name = "casestudies/_list_content.html"
+class CaseStudyListView(GuidancePageMixin, ListView):
+    content_template = "casestudies/_list_content.html"
     context_object_name = "case_studies"
     paginate_by = 20
 
@@ -34,8 +34,8 @@ class CaseStudyListView(CachedContentMixin, ListView):
         return with_page_number("Case studies", context.get("page_obj"))
 
 
-class CaseStudyDetailView(CachedContentMixin, DetailView):
-    template_name = "casestudies/_detail_content.html"
+class CaseStudyDetailView(GuidancePageMixin, DetailView):
+    content_template = "casestudies/_detail_content.html"
     context_object_name = "case_study"
 
     def get_queryset(self):

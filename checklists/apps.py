@@ -14,8 +14,7 @@ class ChecklistsConfig(AppConfig):
         audit_admin.register()
         # Guidance's theme and bite pages list the checklists linked to them without importing this app.
         register_panels()
-        # That panel is part of guidance's cached pages, and each template's structure (steps,
-        # questions, prompts and linked guidance) is cached too: writing any of them retires both.
+        # That panel is part of guidance's cached pages: writing a template or its guidance links retires them.
         from guidance.cache import bump_version_on_change
 
         from .models import ChecklistTemplate, Prompt, Question, Step

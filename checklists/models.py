@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from accounts.models import Membership, Team
+from accounts.models import Team
 from casestudies.models import LearningPoint
 from guidance.models import MARKDOWN_HELP, KeyFact, PracticePoint
 
@@ -268,29 +268,39 @@ class Prompt(models.Model):
         return value in self.any_of
 
 
-def _supervised_teams(user):
-    """The teams a person supervises: the list the signed-in user came with (accounts.backends), or a
-    subquery, which the database resolves within the one query."""
-    if "supervised_team_ids" in user.__dict__:
-        return user.supervised_team_ids
-    return Membership.objects.filter(user=user, role=Membership.Role.SUPERVISOR).values("team_id")
+def _in_review_for(user) -> Q:
+    """The supervisor rule, written once: non-drafts of the teams the person supervises.
+
+    A superuser counts as supervising every team.
+    """
+    not_draft = ~Q(status=Checklist.Status.DRAFT)
+    if user.is_superuser:
+        return not_draft
+    return Q(team_id__in=user.supervised_team_ids) & not_draft
 
 
 class ChecklistQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Authorisation in one place: your own, plus your supervised teams' non-drafts."""
+        """Who may see which checklist: your own, plus your supervised teams' non-drafts.
+
+        Superusers see every checklist; each look by someone other than the author is audited.
+        """
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
-            return self
+            return self.all()
         if not user.is_supervisor:
-            return self.filter(author=user)
-        return self.filter(
-            Q(author=user) | (Q(team_id__in=_supervised_teams(user)) & ~Q(status=Checklist.Status.DRAFT))
-        )
+            return self.authored_by(user)
+        return self.filter(Q(author=user) | _in_review_for(user))
 
-    def supervised_by(self, user):
-        return self.filter(team_id__in=_supervised_teams(user)).exclude(status=Checklist.Status.DRAFT)
+    def authored_by(self, user):
+        return self.filter(author=user)
+
+    def in_review_for(self, user):
+        """The checklists a person may review, their own included: callers leave those out as needed."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(_in_review_for(user))
 
     def awaiting_review(self):
         return self.filter(status=Checklist.Status.SUBMITTED)
@@ -347,7 +357,6 @@ class Checklist(models.Model):
             models.Index(fields=["author", "status", "-updated_at"], name="checklist_author_status"),
             models.Index(fields=["author", "case_reference"], name="checklist_author_case"),
             models.Index(fields=["team", "status", "submitted_at"], name="checklist_team_queue"),
-            # When a team's queue last changed, in one step down the index (checklists/pages.py).
             models.Index(
                 fields=["team", "-updated_at"], condition=~models.Q(status="draft"), name="checklist_team_changed"
             ),

@@ -13,7 +13,6 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from .models import Answer, Checklist, Comment, Event, PurgeRecord
-from .pages import retire_pages
 
 PURGED_BY = "purge_checklists command"
 
@@ -87,7 +86,6 @@ def purge_signed_off(
                 Comment.objects.filter(checklist_id__in=ids).delete()
                 Answer.objects.filter(checklist_id__in=ids).delete()
                 Checklist.objects.filter(pk__in=ids).delete()
-            retire_pages()
         result.checklists += len(batch)
         result.answers += sum(answers.values())
         result.comments += sum(comments.values())

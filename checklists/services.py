@@ -6,9 +6,8 @@ draft → submitted → returned → submitted → signed off.
 """
 
 import datetime
-import functools
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,7 +16,6 @@ from guidance.cache import bump_version
 
 from . import notifications
 from .models import Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
-from .sql import column, table
 
 YES_NO = {"yes", "no"}
 YES_NO_UNSURE = {"yes", "no", "unsure"}
@@ -58,25 +56,8 @@ class IncompleteChecklist(ChecklistError):
         self.missing = missing
 
 
-@functools.cache
-def _event_sql() -> str:
-    # Written out once: every look at a checklist adds an event, and the ORM took longer to build
-    # this INSERT than the database took to run it. Events send no signals and are not in the
-    # change log (checklists/audit.py): they are the audit record themselves.
-    names = ", ".join(column(Event, name) for name in ("checklist", "kind", "actor", "created_at", "detail"))
-    return f"INSERT INTO {table(Event)} ({names}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - names quoted
-
-
 def record_event(*, checklist: Checklist, kind: str, actor: User, detail: str = "") -> None:
-    params = [
-        Checklist._meta.pk.get_db_prep_value(checklist.pk, connection),
-        kind,
-        actor.pk,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        detail[:200],
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_event_sql(), params)
+    Event.objects.create(checklist=checklist, kind=kind, actor=actor, detail=detail[:200])
 
 
 def _lock(checklist: Checklist) -> Checklist:
@@ -118,6 +99,8 @@ def start_checklist(*, template: ChecklistTemplate, author: User, case_reference
 def normalise_answer(question: Question, value: str | list[str]) -> str:
     """Check a raw value against the question's kind and return what is stored."""
     kind = Question.Kind
+    if "\x00" in (value if isinstance(value, str) else "".join(value)):
+        raise InvalidAnswer("Your answer contains a character that cannot be saved. Remove it and try again.")
     if question.kind == kind.MULTIPLE_CHOICE:
         values = value if isinstance(value, list) else [v for v in str(value).split("\n") if v]
         allowed = {choice["value"] for choice in question.choices}
@@ -168,43 +151,19 @@ def save_answer(
     return answer
 
 
-@functools.cache
-def _swap_sql() -> tuple[str, str]:
-    """The compare-and-swap of an answer, and the checklist's new updated_at, written out once: on
-    every autosave, the ORM took longer to build these two statements than the database took to
-    run them. They are what `.filter(...).exclude(value=...).update(...)` and `.update(updated_at=...)`
-    would send; like those, they send no signals."""
-    revision = column(Answer, "revision")
-    swap = (
-        f"UPDATE {table(Answer)} SET {column(Answer, 'value')} = %s,"  # noqa: S608 - names quoted, values as parameters
-        f" {revision} = {revision} + 1, {column(Answer, 'updated_at')} = %s"
-        f" WHERE {column(Answer, 'checklist')} = %s AND {column(Answer, 'question')} = %s AND {revision} = %s"
-        f" AND {column(Answer, 'value')} <> %s"
-    )
-    touch = (
-        f"UPDATE {table(Checklist)} SET {column(Checklist, 'updated_at')} = %s"  # noqa: S608 - names quoted, values as parameters
-        f" WHERE {column(Checklist, 'id')} = %s"
-    )
-    return swap, touch
-
-
-# No savepoint: nothing in here raises on purpose (a refusal is returned, and raised by the
-# caller), so inside a request's transaction a savepoint would only add two round trips.
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def _swap_answer(*, checklist: Checklist, question: Question, stored: str, base_revision: int) -> tuple[Answer, bool]:
     """Write the answer, or return the newer one it would overwrite: (answer, whether it was saved)."""
     now = timezone.now()
-    # Compare-and-swap on the revision, in one statement: it changes the row only if nobody has
+    # Compare-and-swap on the revision, in one UPDATE: it changes the row only if nobody has
     # saved since the page was built, so a concurrent save that got here first wins.
-    checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
-    when = connection.ops.adapt_datetimefield_value(now)
-    swap, touch = _swap_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(swap, [stored, when, checklist_id, question.pk, base_revision, stored])
-        updated = cursor.rowcount
-        if updated:
-            cursor.execute(touch, [when, checklist_id])
+    updated = (
+        Answer.objects.filter(checklist=checklist, question=question, revision=base_revision)
+        .exclude(value=stored)
+        .update(value=stored, revision=F("revision") + 1, updated_at=now)
+    )
     if updated:
+        Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
         return Answer(
             checklist=checklist, question=question, value=stored, revision=base_revision + 1, updated_at=now
         ), True
@@ -218,8 +177,7 @@ def _swap_answer(*, checklist: Checklist, question: Question, stored: str, base_
         except IntegrityError:
             # Another request created it first: theirs stands, and this save is refused.
             return Answer.objects.get(checklist=checklist, question=question), False
-        with connection.cursor() as cursor:
-            cursor.execute(touch, [when, checklist_id])
+        Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
         return answer, True
     # Already saved, perhaps from another tab: nothing to overwrite, so no conflict.
     return answer, answer.value == stored
@@ -251,10 +209,10 @@ def submit(*, checklist: Checklist, by: User) -> Checklist:
 def _check_reviewer(checklist: Checklist, by: User) -> None:
     if checklist.author_id == by.pk:
         raise NotAReviewer("You cannot review your own checklist.")
-    if not (by.is_superuser or (checklist.team_id is not None and checklist.team_id in by.supervised_team_ids)):
-        raise NotAReviewer("Only a supervisor of this team can review this checklist.")
     if checklist.status == Checklist.Status.DRAFT:
         raise NotAReviewer("Drafts are private to their author.")
+    if not Checklist.objects.in_review_for(by).filter(pk=checklist.pk).exists():
+        raise NotAReviewer("Only a supervisor of this team can review this checklist.")
 
 
 def _clean_comment(body: str, *, required: bool) -> str:
@@ -281,7 +239,6 @@ def add_comment(*, checklist: Checklist, by: User, body: str, step: Step | None 
     comment = Comment.objects.create(
         checklist=checklist, step=step, author=by, body=_clean_comment(body, required=True)
     )
-    # A comment changes the checklist: pages kept by its updated_at (checklists/pages.py) show it.
     checklist.save(update_fields=["updated_at"])
     record_event(
         checklist=checklist, kind=Event.Kind.COMMENTED, actor=by, detail=f"On step {step.number}" if step else ""

@@ -1,18 +1,16 @@
 """The reflective checklist walkthrough, autosave, the checklist list and detail pages, and export.
 
-Every view loads checklists through `get_checklist_for_user`, so a checklist someone may not
-see is a 404 whoever asks. Every page sends `Cache-Control: no-store`, because they show
-information about children.
+Every view loads its checklist through checklists/access.py, so a checklist someone may not see
+is a 404 whoever asks. Every page sends `Cache-Control: no-store`, because they show information
+about children.
 """
-
-import functools
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,16 +20,13 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guidance.cache import Page
-from guidance.shell import keepable, render_page
-
 from . import services
+from .access import get_checklist_for_user
 from .formats import checklist_url_maker, moment
 from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
 from .models import Checklist, ChecklistTemplate
-from .pages import cached_page
-from .review import timeline_page
 from .templatetags.checklist_tags import TAG_COLOURS
+from .timeline import timeline_page
 from .walkthrough import QuestionRow, StepPage, is_sent, read_revision, read_value, summarise, template_question
 
 PAGE_SIZE = 20
@@ -40,42 +35,6 @@ ROW_FIELDS = ("pk", "case_reference", "title", "status", "updated_at")
 RECENT_ON_HOME = 5
 # Checklists whose last submit was refused, so their step pages point out the missing answers.
 MISSING_SESSION_KEY = "checklists_submit_refused"
-STEP_TEMPLATE = "checklists/step.html"
-
-
-def get_checklist_for_user(request, pk) -> Checklist:
-    """Load a checklist the person may see, or 404: existence is never leaked."""
-    return get_object_or_404(
-        Checklist.objects.visible_to(request.user).select_related("template", "author", "team"), pk=pk
-    )
-
-
-@functools.cache
-def _own_checklist_sql() -> str:
-    # Written out once, as accounts.backends does for the user: the ORM took longer to build
-    # this query than the database took to answer it, on the two busiest requests.
-    meta, quote = Checklist._meta, connection.ops.quote_name
-    author = quote(meta.get_field("author").column)
-    return f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s AND {author} = %s"  # noqa: S608
-
-
-def _get_own_checklist(request, pk, related=("template", "author", "team")) -> Checklist:
-    """A checklist the person wrote; one they can only read (as a supervisor) is refused.
-
-    Nearly every request is the author's, so that is asked plainly, and the rest sorted out after.
-    Without `related`, the checklist is read with SQL written out once.
-    """
-    if related:
-        found = Checklist.objects.select_related(*related).filter(author_id=request.user.pk, pk=pk)
-    else:
-        found = Checklist.objects.raw(
-            _own_checklist_sql(), [Checklist._meta.pk.get_db_prep_value(pk, connection), request.user.pk]
-        )
-    checklist = next(iter(found), None)
-    if checklist is None:
-        get_checklist_for_user(request, pk)  # a 404 for anyone who may not see it
-        raise PermissionDenied("Only the author can change a checklist.")
-    return checklist
 
 
 def _locked_redirect(request, checklist: Checklist):
@@ -90,58 +49,32 @@ def _locked_redirect(request, checklist: Checklist):
 # Home and list ------------------------------------------------------------------------------
 
 
-@functools.cache
-def _status_tally_sql() -> str:
-    # Written out once: compiling the ORM's aggregate cost more than running it.
-    meta, quote = Checklist._meta, connection.ops.quote_name
-    status, author = quote(meta.get_field("status").column), quote(meta.get_field("author").column)
-    updated_at = quote(meta.get_field("updated_at").column)
-    return (
-        f"SELECT {status}, COUNT(*), MAX({updated_at}) FROM {quote(meta.db_table)}"  # noqa: S608
-        f" WHERE {author} = %s GROUP BY {status} ORDER BY {status}"
-    )
-
-
-def _status_tally(user) -> list[tuple]:
-    """The person's checklists by status: how many, and when the latest changed (the pages' cache key)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_status_tally_sql(), [user.pk])
-        return cursor.fetchall()
-
-
-def _counts(tally: list[tuple]) -> dict[str, int]:
+def _counts(user) -> dict[str, int]:
     """How many checklists the person wrote, by status, every status included."""
     counts = dict.fromkeys(Checklist.Status.values, 0)
-    counts.update((status, number) for status, number, _latest in tally if status in counts)
+    tally = Checklist.objects.authored_by(user).order_by().values("status").annotate(number=Count("pk"))
+    counts.update((row["status"], row["number"]) for row in tally if row["status"] in counts)
     return counts
 
 
-@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @never_cache
 @login_required
 @require_GET
 def home(request):
     """Each role's starting point: your checklists by status, returned ones first, and your queue."""
     user = request.user
-    tally = _status_tally(user)
+    counts = _counts(user)
+    total = sum(counts.values())
+    returned = counts[Checklist.Status.RETURNED]
+    mine = Checklist.objects.authored_by(user).order_by("-updated_at").values(*ROW_FIELDS)
     awaiting_review_count = (
         # The same as the queue: never your own checklist, which someone else must review.
-        Checklist.objects.supervised_by(user).awaiting_review().exclude(author=user).count()
+        Checklist.objects.in_review_for(user).awaiting_review().exclude(author=user).count()
         if user.is_supervisor
         else 0
     )
-    # The page differs by role, and a role can change without any checklist changing.
-    shown = (tally, awaiting_review_count, user.is_supervisor, user.is_content_editor)
-    page = cached_page(request, "home", shown, lambda: _home_page(request, tally, awaiting_review_count))
-    return render_page(request, page)
-
-
-def _home_page(request, tally: list[tuple], awaiting_review_count: int) -> Page:
-    counts = _counts(tally)
-    total = sum(counts.values())
-    returned = counts[Checklist.Status.RETURNED]
-    mine = Checklist.objects.filter(author=request.user).order_by("-updated_at").values(*ROW_FIELDS)
     context = {
+        "page_title": "Home",
         "counts": counts,
         "total": total,
         # The counts say when there is nothing to list, so those queries are skipped.
@@ -153,37 +86,32 @@ def _home_page(request, tally: list[tuple], awaiting_review_count: int) -> Page:
         "status_choices": Checklist.Status.choices,
         "list_url": reverse("checklists:list"),
     }
-    return Page(title="Home", html=render_to_string("checklists/_home_content.html", context, request=request))
+    return render(request, "checklists/home.html", context)
 
 
-@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @never_cache
 @login_required
 @require_GET
 def checklist_list(request):
-    tally = _status_tally(request.user)
-    page = cached_page(request, "list", tally, lambda: _list_page(request, tally))
-    return render_page(request, page)
-
-
-def _list_page(request, tally: list[tuple]) -> Page:
     status = request.GET.get("status", "")
     if status not in Checklist.Status.values:
         status = ""
-    case = "".join(request.GET.get("case", "").split()).upper()[:20]
-    checklists = Checklist.objects.filter(author=request.user)
+    # Case numbers are letters, digits, '/' and '-': anything else (a NUL, say) can never match.
+    case = "".join(ch for ch in request.GET.get("case", "").upper() if ch.isalnum() or ch in "/-")[:20]
+    checklists = Checklist.objects.authored_by(request.user)
     if status:
         checklists = checklists.filter(status=status)
     if case:
         checklists = checklists.filter(case_reference__contains=case)
     paginator = Paginator(checklists.order_by("-updated_at", "pk").values(*ROW_FIELDS, "template__title"), PAGE_SIZE)
-    if not case:
-        # The counts by status answer "how many" without the paginator's COUNT (and its join).
-        counts = _counts(tally)
-        paginator.count = counts[status] if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     query = {key: value for key, value in (("status", status), ("case", case)) if value}
+    title = "Your checklists"
+    if page.number > 1:
+        title += f" (page {page.number} of {paginator.num_pages})"
     context = {
+        "page_title": title,
+        "breadcrumbs": [("Home", reverse("home")), ("Your checklists", None)],
         "page": page,
         "rows": _list_rows(page.object_list),
         "status": status,
@@ -192,14 +120,7 @@ def _list_page(request, tally: list[tuple]) -> Page:
         "query": urlencode(query),
         "status_choices": Checklist.Status.choices,
     }
-    title = "Your checklists"
-    if page.number > 1:
-        title += f" (page {page.number} of {paginator.num_pages})"
-    return Page(
-        title=title,
-        html=render_to_string("checklists/_list_content.html", context, request=request),
-        breadcrumbs=[("Home", reverse("home")), ("Your checklists", None)],
-    )
+    return render(request, "checklists/list.html", context)
 
 
 def _list_rows(checklists) -> list[dict]:
@@ -287,7 +208,7 @@ def details(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_details(request, pk):
-    checklist = _get_own_checklist(request, pk)
+    checklist = get_checklist_for_user(request, pk, edit=True)
     if not checklist.is_editable:
         return _locked_redirect(request, checklist)
     form = DetailsForm(request.POST if request.method == "POST" else None, instance=checklist)
@@ -344,39 +265,26 @@ def _step_context(request, page: StepPage, **extra) -> dict:
     }
 
 
-def _step_page(request, page: StepPage, *, status: int = 200, keep: bool = False) -> Page:
-    """A step's content and back link; `keep` swaps its CSRF tokens for markers, to keep it."""
+def _render_step(request, page: StepPage, *, status: int = 200):
     context = _step_context(request, page)
     error = "Error: " if context["errors"] or context["conflicts"] else ""
     step = page.step
-    html = render_to_string("checklists/_step_content.html", context, request=request)
-    return Page(
-        title=f"{error}{step.title} – step {step.number} of {len(page.steps)} – {page.checklist.case_reference}",
-        html=keepable(html) if keep else html,
-        before_html=render_to_string("checklists/_step_back.html", context, request=request),
-        status=status,
+    context["page_title"] = (
+        f"{error}{step.title} – step {step.number} of {len(page.steps)} – {page.checklist.case_reference}"
     )
+    return render(request, "checklists/step.html", context, status=status)
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request, pk, number):
-    checklist = _get_own_checklist(request, pk, related=())
+    checklist = get_checklist_for_user(request, pk, edit=True)
     if not checklist.is_editable:
         return _locked_redirect(request, checklist)
-    if request.method == "GET":
-        # Every change to the answers, the comments or the status moves updated_at.
-        refused = str(checklist.pk) in request.session.get(MISSING_SESSION_KEY, [])
-        kept = cached_page(
-            request,
-            "step",
-            (checklist.pk, number, checklist.updated_at, checklist.status, refused),
-            lambda: _step_page(request, StepPage.load(checklist, number), keep=True),
-            by_query=False,
-        )
-        return render_page(request, kept, template=STEP_TEMPLATE)
     page = StepPage.load(checklist, number)
+    if request.method == "GET":
+        return _render_step(request, page)
 
     # Save every answer on the step. Each is saved on its own, so one refused answer never
     # loses the others; refused ones are shown again exactly as typed.
@@ -416,7 +324,7 @@ def step(request, pk, number):
     if any(row.error or row.conflict for row in rows):
         page.rows = rows
         status = 409 if any(row.conflict for row in rows) else 400
-        return render_page(request, _step_page(request, page, status=status), template=STEP_TEMPLATE)
+        return _render_step(request, page, status=status)
     if resolve_key:
         done = "Your version has been saved." if resolve_action == "mine" else "The saved version has been kept."
         messages.success(request, done)
@@ -447,7 +355,7 @@ def resume(request, pk):
 
     A returned checklist starts from the first step the supervisor commented on.
     """
-    checklist = _get_own_checklist(request, pk)
+    checklist = get_checklist_for_user(request, pk, edit=True)
     if not checklist.is_editable:
         return redirect(checklist)
     if checklist.status == Checklist.Status.RETURNED:
@@ -481,7 +389,7 @@ def autosave(request, pk):
     200 saved; 400 invalid; 404 not your checklist; 409 the answer changed elsewhere (nothing is
     overwritten, and both versions are shown); 423 the checklist is locked.
     """
-    checklist = _get_own_checklist(request, pk, related=())
+    checklist = get_checklist_for_user(request, pk, edit=True)
     question_id = _int(request.POST.get("question"))
     question = template_question(checklist.template_id, question_id) if question_id else None
     if question is None:
@@ -519,7 +427,7 @@ def autosave(request, pk):
 @login_required
 @require_GET
 def check_answers(request, pk):
-    checklist = _get_own_checklist(request, pk)
+    checklist = get_checklist_for_user(request, pk, edit=True)
     if not checklist.is_editable:
         return _locked_redirect(request, checklist)
     return _render_check(request, checklist)
@@ -547,7 +455,7 @@ def _render_check(request, checklist: Checklist, missing=None, status=200):
 @login_required
 @require_POST
 def submit(request, pk):
-    checklist = _get_own_checklist(request, pk)
+    checklist = get_checklist_for_user(request, pk, edit=True)
     if not checklist.is_editable:
         return _locked_redirect(request, checklist)
     try:
@@ -569,7 +477,7 @@ def submit(request, pk):
 @login_required
 @require_GET
 def submitted(request, pk):
-    checklist = _get_own_checklist(request, pk)
+    checklist = get_checklist_for_user(request, pk, edit=True)
     if checklist.status != Checklist.Status.SUBMITTED:
         return redirect(checklist)
     return render(request, "checklists/submitted.html", {"checklist": checklist})
@@ -619,7 +527,7 @@ def checklist_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
-    checklist = _get_own_checklist(request, pk)
+    checklist = get_checklist_for_user(request, pk, edit=True)
     if checklist.status != Checklist.Status.DRAFT:
         raise PermissionDenied("Only drafts can be deleted.")
     if request.method == "POST":

@@ -7,19 +7,12 @@ question has the id `q-<key>`, so error links and "Change" links can focus it.
 """
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, QueryDict
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from casestudies.models import LearningPoint
-from guidance.cache import content_version
 from guidance.models import KeyFact, PracticePoint
 
 from .models import Answer, Checklist, Comment, Prompt, Question, Step
@@ -217,69 +210,17 @@ def prompt_queryset():
 
 @dataclass
 class Structure:
-    """One template version as every page shows it: steps with their questions and linked guidance, and prompts.
-
-    Shared by every request for the version: nothing loaded is ever changed, and the rendered
-    panels added as pages ask for them hold template content only, never a person's answers.
-    """
+    """One template version as every page shows it: steps with their questions and linked guidance, and prompts."""
 
     steps: list[Step]
     prompts: list[Prompt]
-    # Guidance panels as rendered, by step and the prompts shown: template content only.
-    panels: dict[tuple, SafeString] = field(default_factory=dict, repr=False, compare=False)
 
     def prompts_on(self, step: Step) -> list[Prompt]:
         return [prompt for prompt in self.prompts if prompt.show_on_step_id == step.pk]
 
-    def question(self, question_id: int) -> Question | None:
-        return next((q for step in self.steps for q in step.questions.all() if q.pk == question_id), None)
-
-    def guidance_panel(self, step: Step, prompts: list[Prompt]) -> SafeString:
-        """The step's guidance panel. Which prompts show depends on answers; what each says does not."""
-        key = (step.pk, *(prompt.pk for prompt in prompts))
-        html = self.panels.get(key)
-        if html is None:
-            html = render_to_string("checklists/_guidance_panel.html", {"step": step, "prompts": prompts})
-            self.panels[key] = html
-        return html
-
-
-# The structures this process holds, by template id, with the cache key each was stored under.
-# Unpickling a structure from the cache on every request cost more than the page's own queries;
-# the key carries the content version, so any change to the template or its guidance retires it.
-_held: dict[int, tuple[str, Structure]] = {}
-
 
 def load_structure(template_id: int) -> Structure:
-    """Load a template's structure in six queries, or none when cached.
-
-    A version that checklists use is frozen, and the guidance it links to changes only when an
-    editor saves, which bumps the guidance content version that the cache key carries.
-    """
-    timeout = settings.GUIDANCE_CACHE_SECONDS
-    if timeout <= 0:
-        return _query_structure(template_id)
-    # v2: structures carry their rendered panels; never unpickle one from before that.
-    key = f"checklists:structure:v2:{template_id}:{content_version()}"
-    held = _held.get(template_id)
-    if held is not None and held[0] == key:
-        return held[1]
-    structure = cache.get(key)
-    if structure is None:
-        structure = _query_structure(template_id)
-        cache.set(key, structure, timeout)
-    _held[template_id] = (key, structure)
-    return structure
-
-
-def template_question(template_id: int, question_id: int) -> Question | None:
-    """One question of a template version, or None: from the held structure when caching is on."""
-    if settings.GUIDANCE_CACHE_SECONDS > 0:
-        return load_structure(template_id).question(question_id)
-    return Question.objects.filter(pk=question_id, template_id=template_id).order_by().first()
-
-
-def _query_structure(template_id: int) -> Structure:
+    """Load a template's steps, questions, linked guidance and prompts in a fixed number of queries."""
     steps = list(
         Step.objects.filter(template_id=template_id)
         .order_by("number")
@@ -288,6 +229,11 @@ def _query_structure(template_id: int) -> Structure:
         )
     )
     return Structure(steps=steps, prompts=list(prompt_queryset().filter(template_id=template_id)))
+
+
+def template_question(template_id: int, question_id: int) -> Question | None:
+    """One question of a template version, or None."""
+    return Question.objects.filter(pk=question_id, template_id=template_id).order_by().first()
 
 
 def load_comments(checklist: Checklist) -> list[Comment]:
@@ -302,17 +248,9 @@ def triggered_prompts(prompts, answers: dict[int, Answer]) -> list[Prompt]:
     ]
 
 
-@functools.cache
-def _answers_sql() -> str:
-    # Written out once: on the step and review pages, the ORM took longer to build this than to run it.
-    meta, quote = Answer._meta, connection.ops.quote_name
-    return f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('checklist').column)} = %s"  # noqa: S608
-
-
 def answers_by_question(checklist: Checklist) -> dict[int, Answer]:
     """A checklist's saved answers, keyed by question id, in one query."""
-    checklist_id = Checklist._meta.pk.get_db_prep_value(checklist.pk, connection)
-    return {answer.question_id: answer for answer in Answer.objects.raw(_answers_sql(), [checklist_id])}
+    return {answer.question_id: answer for answer in checklist.answers.order_by()}
 
 
 @dataclass
@@ -341,10 +279,6 @@ class StepPage:
         comments = [] if checklist.status == Checklist.Status.DRAFT else load_comments(checklist)
         rows = [QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()]
         return cls(checklist, steps, step, rows, answers, prompts, comments, structure)
-
-    @property
-    def guidance_panel(self) -> SafeString:
-        return self.structure.guidance_panel(self.step, self.prompts)
 
     @property
     def previous_step(self) -> Step | None:
@@ -377,7 +311,7 @@ def summarise(checklist: Checklist) -> tuple[list[StepSummary], list[Comment]]:
     """Every step with its answers and comments, for the check-answers, detail and PDF pages."""
     structure = load_structure(checklist.template_id)
     steps = structure.steps
-    answers = {answer.question_id: answer for answer in checklist.answers.order_by()}
+    answers = answers_by_question(checklist)
     comments = load_comments(checklist)
     prompts = triggered_prompts(structure.prompts, answers)
     summaries = [

@@ -11,7 +11,7 @@ urlpatterns = [
     path("guidance/", include("guidance.urls")),
     path("case-studies/", include("casestudies.urls")),
     path("checklists/", include("checklists.urls")),
-    path("supervision/", include("checklists.supervision_urls")),
+    path("supervision/", include("supervision.urls")),
     path("healthz/live", health.live, name="health_live"),
     path("healthz/ready", health.ready, name="health_ready"),
     path("admin/", admin.site.urls),

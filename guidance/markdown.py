@@ -1,7 +1,6 @@
 """Render editors' Markdown to HTML that can never carry script."""
 
 import re
-from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -25,9 +24,6 @@ CLASSES = {
 }
 
 
-# Rendering is pure (the same text always gives the same HTML) and costs about 1 ms a body;
-# a guidance page shows dozens of bodies, and only a few hundred exist, so keep the results.
-@lru_cache(maxsize=2048)
 def render_markdown(text: str) -> str:
     html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
     clean = nh3.clean(

@@ -1,5 +1,6 @@
 from collections import Counter
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
@@ -9,12 +10,11 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import related
-from .cache import Page, cached_page
+from .cache import content_version
 from .charts import charts_for
 from .forms import ResourceFilterForm, SearchForm
 from .models import KeyFact, KnowledgeBite, Resource, Section, Theme
 from .search import MAX_QUERY_LENGTH, search, sources
-from .shell import render_page
 
 RESOURCES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
@@ -37,44 +37,45 @@ def with_page_number(title: str, page_obj) -> str:
     return f"{title} (page {page_obj.number})" if page_obj and page_obj.number > 1 else title
 
 
-class CachedContentMixin:
-    """Serve a read-only page's main content from the guidance cache; render its shell every time.
+class GuidancePageMixin:
+    """A read-only page: base.html around a content partial that is cached for every reader.
 
-    The view renders its `template_name`, a content partial, as usual, and names the page with
-    `page_title()`. The content, title and breadcrumbs are cached (see guidance/cache.py) and shown
-    in guidance/page.html, which extends base.html, with the header's CSRF token and the CSP nonce
-    of this request (guidance/shell.py).
+    The view names its partial in `content_template` and its title with `page_title()`.
+    guidance/page.html caches the partial under the content version, the reader's audience
+    (editors see drafts and "Edit" links) and the address with its query string.
     """
+
+    template_name = "guidance/page.html"
+    content_template = ""
 
     @classmethod
     def as_view(cls, **initkwargs):
-        # Read-only pages need no request transaction: from the cache it would be two round trips
-        # (BEGIN, COMMIT) for nothing, and on SQLite it would take the write lock.
+        # Read-only: no request transaction (on SQLite it would take the write lock).
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
-    def get(self, request, *args, **kwargs):
-        page = cached_page(request, lambda: self.render_content(request, *args, **kwargs))
-        return render_page(request, page)
+    def dispatch(self, request, *args, **kwargs):
+        # Read before the content: a write committed in between then retires what this renders.
+        self.content_version = content_version()
+        return super().dispatch(request, *args, **kwargs)
 
-    def render_content(self, request, *args, **kwargs) -> Page:
-        response = super().get(request, *args, **kwargs)
-        context = response.context_data
-        return Page(
-            title=self.page_title(context),
-            html=response.rendered_content,
-            breadcrumbs=context.get("breadcrumbs", []),
-            status=response.status_code,
-            search_query=context.get("search_query", ""),
+    def render_to_response(self, context, **response_kwargs):
+        context.update(
+            content_template=self.content_template,
+            page_title=self.page_title(context),
+            content_version=self.content_version,
+            cache_audience="editor" if self.request.user.is_content_editor else "reader",
+            cache_seconds=settings.GUIDANCE_CACHE_SECONDS,
         )
+        return super().render_to_response(context, **response_kwargs)
 
     def page_title(self, context) -> str:
         raise NotImplementedError
 
 
-class GuidanceHomeView(CachedContentMixin, ListView):
+class GuidanceHomeView(GuidancePageMixin, ListView):
     """Knowledge Bites with their themes, newest first."""
 
-    template_name = "guidance/_home_content.html"
+    content_template = "guidance/_home_content.html"
     context_object_name = "bites"
     paginate_by = 10
 
@@ -94,8 +95,8 @@ class GuidanceHomeView(CachedContentMixin, ListView):
         return "Guidance"
 
 
-class KnowledgeBiteDetailView(CachedContentMixin, DetailView):
-    template_name = "guidance/_bite_content.html"
+class KnowledgeBiteDetailView(GuidancePageMixin, DetailView):
+    content_template = "guidance/_bite_content.html"
     context_object_name = "bite"
 
     def get_queryset(self):
@@ -126,8 +127,8 @@ class KnowledgeBiteDetailView(CachedContentMixin, DetailView):
         return self.object.title
 
 
-class ThemeDetailView(CachedContentMixin, DetailView):
-    template_name = "guidance/_theme_content.html"
+class ThemeDetailView(GuidancePageMixin, DetailView):
+    content_template = "guidance/_theme_content.html"
     context_object_name = "theme"
 
     def get_object(self, queryset=None):
@@ -170,10 +171,10 @@ class ThemeDetailView(CachedContentMixin, DetailView):
         return f"Theme {self.object.number}: {self.object.title}"
 
 
-class ResourceListView(CachedContentMixin, ListView):
+class ResourceListView(GuidancePageMixin, ListView):
     """The resources library, filtered by theme, kind and availability through GET parameters."""
 
-    template_name = "guidance/_resource_list_content.html"
+    content_template = "guidance/_resource_list_content.html"
     context_object_name = "resources"
     paginate_by = RESOURCES_PER_PAGE
 
@@ -257,8 +258,8 @@ class ResourceListView(CachedContentMixin, ListView):
         return f"Error: {title}" if self.form.errors else title
 
 
-class ResourceDetailView(CachedContentMixin, DetailView):
-    template_name = "guidance/_resource_content.html"
+class ResourceDetailView(GuidancePageMixin, DetailView):
+    content_template = "guidance/_resource_content.html"
     context_object_name = "resource"
 
     def get_queryset(self):
@@ -283,10 +284,10 @@ class ResourceDetailView(CachedContentMixin, DetailView):
         return self.object.title
 
 
-class SearchView(CachedContentMixin, TemplateView):
+class SearchView(GuidancePageMixin, TemplateView):
     """Results grouped by type; `type` pages through all the results of one type."""
 
-    template_name = "guidance/_search_content.html"
+    content_template = "guidance/_search_content.html"
 
     @cached_property
     def form(self) -> SearchForm:

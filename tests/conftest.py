@@ -4,9 +4,8 @@ fca and other_fca practise in North; supervisor supervises North. stranger_fca p
 South, supervised by other_supervisor. editor curates content; superuser can do anything.
 """
 
-import uuid
-
 import pytest
+from django.core.cache import cache
 
 from accounts.models import CONTENT_EDITORS_GROUP, Membership
 from accounts.roles import ensure_content_editors_group
@@ -86,19 +85,10 @@ def client_for(client):
     return sign_in
 
 
-@pytest.fixture
-def caching(settings):
-    """Guidance caching on, with an empty cache of the test's own (the test settings turn it off)."""
-    settings.GUIDANCE_CACHE_SECONDS = 600
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{uuid.uuid4()}"}
-    }
-
-
-@pytest.fixture
-def page_caching(caching, settings):
-    """Kept checklist pages and page shells on as well (checklists/pages.py, guidance/shell.py), as in
-    production."""
-    settings.CHECKLIST_PAGE_CACHE_SECONDS = 300
-    settings.PAGE_SHELLS_KEPT = 512
-    settings.CHECKLIST_PAGES_KEPT = 256
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: locmem, or this run's keys in Redis (config/settings/test.py)."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()

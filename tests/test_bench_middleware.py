@@ -6,7 +6,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MIDDLEWARE = "config.bench_middleware.QueryCountMiddleware"
+MIDDLEWARE = "bench.middleware.QueryCountMiddleware"
 
 
 @pytest.fixture

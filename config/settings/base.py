@@ -33,12 +33,12 @@ INSTALLED_APPS = [
     "guidance",
     "casestudies",
     "checklists",
+    "supervision",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.prefetch.PrefetchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,25 +89,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if IS_POSTGRES:
-    # Django's backend, with connections health-checked only after sitting idle (see the module).
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # PostgreSQL's default random_page_cost (4) models spinning disks; 1.1 models the SSDs that
     # PostgreSQL hosts run on. With 4, a checklist whose timeline grew since the last ANALYZE is
     # planned as if it had a handful of events, and every look reads and sorts all of them instead
     # of the newest page off event_timeline. An `options` in DATABASE_URL's query string wins.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("options", "-c random_page_cost=1.1")
-    # psycopg 3 sends values apart from the SQL, so a statement a connection runs again and again
-    # (the same few on every page) is parsed and planned once, on its fifth run, rather than on
-    # every request. Behind a pooler that cannot keep prepared statements (PgBouncer in
-    # transaction mode before 1.21), set DATABASE_PREPARED_STATEMENTS=false.
-    options.setdefault("server_side_binding", True)
-    options.setdefault("prepare_threshold", 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.RoleAwareModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,8 +132,8 @@ if REDIS_URL:
             "KEY_PREFIX": "practicehub",
         }
     }
-    # Django's cached_db sessions, loaded in one round trip with the user and the cache versions.
-    SESSION_ENGINE = "accounts.sessions"
+    # Read from Redis, written through to the database, so a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -164,7 +156,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -203,18 +195,6 @@ NOTIFY_ON_SIGN_OFF = env_bool("NOTIFY_ON_SIGN_OFF", True)
 REVIEW_OVERDUE_WORKING_DAYS = env_int("REVIEW_OVERDUE_WORKING_DAYS", 5, minimum=1)
 CHECKLIST_RETENTION_DAYS = env_int("CHECKLIST_RETENTION_DAYS", 365 * 2, minimum=1)
 GUIDANCE_CACHE_SECONDS = env_int("GUIDANCE_CACHE_SECONDS", 600)
-# How long the signed-in user may be served from the cache; every change to them clears it sooner.
-# Only a shared cache (Redis) sees every process's changes, so without one it is off.
-AUTH_USER_CACHE_SECONDS = env_int("AUTH_USER_CACHE_SECONDS", 300 if REDIS_URL else 0)
-# How long a person's home page, checklist list and review queue may be kept (checklists/pages.py).
-# A change to what they show retires them at once; only a shared cache sees renames made elsewhere.
-CHECKLIST_PAGE_CACHE_SECONDS = env_int("CHECKLIST_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
-# How many page shells (header, navigation, footer) each process keeps for (person, page) pairs,
-# to serve kept content in without rendering base.html again (guidance/shell.py). 0 turns it off.
-PAGE_SHELLS_KEPT = env_int("PAGE_SHELLS_KEPT", 512)
-# How many kept checklist pages each process also holds in memory, so a busy page is not read and
-# unpickled from the cache each time (checklists/pages.py). They expire with the cache's copies.
-CHECKLIST_PAGES_KEPT = env_int("CHECKLIST_PAGES_KEPT", 256)
 
 # Logs go to stdout. Only the request line and status are logged, never bodies or query strings
 # beyond what Django itself records for errors (which never include POST data at this level).
@@ -241,4 +221,4 @@ LOGGING = {
 
 # The benchmark (bench/run.sh) reads an X-DB-Queries header on every response; off otherwise.
 if env_bool("BENCH_COUNT_QUERIES", False):
-    MIDDLEWARE.insert(0, "config.bench_middleware.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")

@@ -11,6 +11,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"test_practicehub_{os.getpid()}.sqlite3")
     }
 
+if REDIS_URL:  # noqa: F405
+    # Production's Redis cache and cached_db sessions, under a prefix of this run's own.
+    CACHES["default"]["KEY_PREFIX"] = f"practicehub-test-{os.getpid()}"  # noqa: F405
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -18,12 +22,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-GUIDANCE_CACHE_SECONDS = 0
-AUTH_USER_CACHE_SECONDS = 0
-CHECKLIST_PAGE_CACHE_SECONDS = 0
-PAGE_SHELLS_KEPT = 0
-CHECKLIST_PAGES_KEPT = 0
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 LOGGING["loggers"]["django"]["level"] = "ERROR"  # noqa: F405

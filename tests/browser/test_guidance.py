@@ -65,9 +65,7 @@ def test_the_error_summary_takes_focus_on_a_too_long_search(page, content, fca):
     expect(page.locator("#search-q")).to_be_focused()
 
 
-def test_two_fcas_read_a_cached_theme_page_and_each_signs_out_from_it(
-    new_page, content, fca, other_fca, console, caching
-):
+def test_two_fcas_read_a_cached_theme_page_and_each_signs_out_from_it(new_page, content, fca, other_fca, console):
     for username in ["fca", "fca2"]:  # the first fills the cache; the second is served from it
         if username == "fca2":  # update() sends no signal: only a page from the cache still shows the old title
             Theme.objects.filter(slug="changing-risk-and-need").update(title="Changed without a signal")

@@ -53,7 +53,7 @@ def start_by_keyboard(page) -> None:
 
 
 def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
-    new_page, content, fca, supervisor, console, page_caching
+    new_page, content, fca, supervisor, console
 ):
     # Pages are kept as in production, so every page below must show each change at once.
     # 1. The FCA signs in and starts "What? So What? Then What?" for a case.

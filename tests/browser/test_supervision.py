@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checklists.models import Checklist
-from tests.checklists.supervision_support import build_template, days_ago, make_checklist
+from tests.supervision.support import build_template, days_ago, make_checklist
 
 from .conftest import assert_no_horizontal_scroll, check_axe, screenshot, sign_in
 

@@ -7,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from checklists.admin import EstimatedCountPaginator
 from checklists.models import Checklist
-from tests.checklists import supervision_support
-from tests.checklists.supervision_support import make_checklist
+from tests.supervision import support as supervision_support
+from tests.supervision.support import make_checklist
 
 pytestmark = pytest.mark.django_db
 template = supervision_support.template
@@ -44,30 +43,6 @@ def test_the_list_runs_the_same_queries_with_few_or_many_checklists(client_for, 
     assert _shown_count(html) == Checklist.objects.count() == 31
     # Only one count of the list, never a second of the whole table.
     assert sum("COUNT(*)" in sql for sql in many) <= 1
-
-
-def test_a_big_unfiltered_list_is_counted_from_the_planners_estimate(client_for, superuser, fca, template, monkeypatch):
-    monkeypatch.setattr(EstimatedCountPaginator, "estimate_above", 0)
-    for _ in range(3):
-        make_checklist(fca, template)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE checklists_checklist")
-    html, statements = _get(client_for(superuser))
-    assert _shown_count(html) == 3
-    # PostgreSQL answers from pg_class; other databases count.
-    assert _counts_checklists(statements) is (connection.vendor != "postgresql")
-    assert any("pg_class" in sql for sql in statements) is (connection.vendor == "postgresql")
-
-
-def test_a_filtered_list_is_counted_exactly(client_for, superuser, fca, template, monkeypatch):
-    monkeypatch.setattr(EstimatedCountPaginator, "estimate_above", 0)
-    make_checklist(fca, template)
-    make_checklist(fca, template, status=Checklist.Status.DRAFT)
-    html, statements = _get(client_for(superuser), f"{URL}?status__exact=draft")
-    assert _shown_count(html) == 1
-    assert _counts_checklists(statements)
-    assert not any("pg_class" in sql for sql in statements)
 
 
 def test_the_list_shows_25_checklists_a_page(client_for, superuser, fca, template):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from accounts.models import Team
 from checklists import services
 from checklists.models import Answer, Checklist, Comment, Event, PurgeRecord
-from tests.checklists import supervision_support
-from tests.checklists.supervision_support import make_checklist
+from tests.supervision import support as supervision_support
+from tests.supervision.support import make_checklist
 
 pytestmark = pytest.mark.django_db
 

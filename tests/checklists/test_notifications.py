@@ -7,9 +7,9 @@ from django.urls import reverse
 from accounts.models import Membership
 from checklists import services
 from checklists.models import Checklist
-from tests.checklists import supervision_support
-from tests.checklists.supervision_support import ANSWERS, make_checklist
 from tests.factories import MembershipFactory, UserFactory
+from tests.supervision import support as supervision_support
+from tests.supervision.support import ANSWERS, make_checklist
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from checklists import supervision_urls
 from checklists import urls as checklist_urls
 from checklists.models import Answer, Checklist, Comment, Event
-from tests.checklists.supervision_support import build_template, make_checklist
+from supervision import urls as supervision_urls
+from tests.supervision.support import build_template, make_checklist
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from checklists.models import Answer, Checklist, Comment, Event, PurgeRecord
-from tests.checklists import supervision_support
-from tests.checklists.supervision_support import days_ago, make_checklist
 from tests.factories import CommentFactory
+from tests.supervision import support as supervision_support
+from tests.supervision.support import days_ago, make_checklist
 
 pytestmark = pytest.mark.django_db
 

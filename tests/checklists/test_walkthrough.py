@@ -460,14 +460,14 @@ def test_the_step_page_has_a_fixed_number_of_queries(client_for, fca, walkthroug
     client = client_for(fca)
     checklist = start(client, walkthrough_template)
     client.get(step_url(checklist, 2))  # warm the session
-    # The session, the user, the checklist, the template's structure (six, as the cache is off
-    # in tests) and the answers, inside the request's savepoint. A draft has no comments to read.
-    with django_assert_num_queries(12):
+    # The session, the user, their teams, the checklist, the template's structure (six) and the
+    # answers, inside the request's savepoint. A draft has no comments to read.
+    with django_assert_num_queries(13):
         assert client.get(step_url(checklist, 2)).status_code == 200
     complete(checklist)
     save(checklist, "threshold", "s47")
     save(checklist, "summary", "A short summary")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(step_url(checklist, 2)).status_code == 200
 
 

@@ -21,9 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.backends import forget_users
 from accounts.models import Membership, Team, User
-from accounts.roster import bump_roster
 from checklists.models import Answer, Checklist, ChecklistTemplate, Comment, Event, Question, Step
 
 PREFIX = "bench-"
@@ -225,10 +223,6 @@ class Command(BaseCommand):
             with self._timed(f"Ran {command} on the tables"), connection.cursor() as cursor:
                 for model in (User, Team, Membership, Checklist, Answer, Comment, Event):
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
-
-        # The rows went in by COPY, which sends no signals: retire what the cache holds about people.
-        forget_users(User.objects.values_list("pk", flat=True))
-        bump_roster()
 
         total_rows = sum(writer.rows.values())
         method = "COPY" if writer.use_copy else "bulk_create"

@@ -1,45 +1,30 @@
 """Supervision: the review queue, the review page and its actions, and the team overview.
 
-Every checklist is loaded through `_get_checklist_for_review`, which goes through
-`Checklist.objects.visible_to`: strangers get a 404, drafts are never shown, and an author who
-also supervises their team gets a 403 for their own checklist. State changes go through services.
+Every checklist is loaded through checklists/access.py: strangers get a 404, drafts are never
+shown, and an author who also supervises their team gets a 403 for their own checklist. State
+changes go through checklists/services.py.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, F, Min, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Membership, Team, User
-from guidance.cache import Page
-from guidance.shell import keepable, render_page
+from accounts.models import Membership, User
+from checklists import services
+from checklists.access import OwnChecklist, get_checklist_for_review
+from checklists.formats import checklist_url_maker, short_moment
+from checklists.models import Checklist, ChecklistTemplate
+from checklists.timeline import page_link, timeline_page
+from checklists.walkthrough import load_structure
 
-from . import services
-from .formats import checklist_url_maker, short_moment
-from .models import Checklist, ChecklistTemplate
-from .pages import cached_page
-from .review import build_review, page_link, timeline_page
-from .supervision import (
-    can_review,
-    in_reviewable_teams,
-    latest_change,
-    overdue_threshold,
-    reviewable_checklist,
-    reviewable_teams,
-    status_counts,
-    working_days_waiting,
-)
-from .supervision_forms import (
+from .forms import (
     QUEUE_STATUSES,
     CommentForm,
     DiscussedForm,
@@ -48,7 +33,14 @@ from .supervision_forms import (
     SignOffForm,
     TeamFilterForm,
 )
-from .walkthrough import load_structure
+from .review import build_review
+from .selectors import (
+    can_review,
+    overdue_threshold,
+    reviewable_teams,
+    status_counts,
+    working_days_waiting,
+)
 
 PAGE_SIZE = 20
 NOT_A_SUPERVISOR = "Only supervisors can use supervision pages. You do not supervise a team."
@@ -95,32 +87,6 @@ def _pagination(request, page, *, label: str) -> dict:
     }
 
 
-def _paginator(object_list, per_page: int, *, count: int) -> Paginator:
-    """A paginator for a list whose length is already known, saving it a COUNT query."""
-    paginator = Paginator(object_list, per_page)
-    paginator.count = count  # Paginator.count is a cached_property: this is the cached value.
-    return paginator
-
-
-def _fill_in_related(checklists, *, people: list[User], teams: list[Team], templates: list[ChecklistTemplate]) -> None:
-    """Give each listed checklist its author, team and template from the lists the filters loaded.
-
-    Joining them in the listing query cost more for the database to plan than the query took to run.
-    """
-    authors = {person.pk: person for person in people}
-    gone = {checklist.author_id for checklist in checklists} - authors.keys()
-    if gone:  # authors who have since left the teams
-        authors.update(User.objects.only("first_name", "last_name", "username").in_bulk(gone))
-    teams_by_id = {team.pk: team for team in teams}
-    templates_by_id = {template.pk: template for template in templates}
-    for checklist in checklists:
-        checklist.author = authors[checklist.author_id]
-        if checklist.team_id in teams_by_id:
-            checklist.team = teams_by_id[checklist.team_id]
-        if checklist.template_id in templates_by_id:
-            checklist.template = templates_by_id[checklist.template_id]
-
-
 def _waiting(days: int) -> str:
     return f"{days} working day{'' if days == 1 else 's'}" if days else "Less than a working day"
 
@@ -132,28 +98,16 @@ def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]
 # --- Queue -----------------------------------------------------------------------------------------
 
 
-@transaction.non_atomic_requests  # it only reads: no BEGIN and COMMIT round trips
 @login_required
 @require_GET
 @never_cache
 def queue(request):
     user = request.user
     _require_reviewer(user)
-
-    # The queue changes whenever one of its checklists does: that is the kept page's key.
-    def shown():
-        return (user.is_superuser, tuple(user.supervised_team_ids), overdue_threshold(), latest_change(user))
-
-    page = cached_page(request, "queue", shown, lambda: _queue_page(request))
-    return render_page(request, page)
-
-
-def _queue_page(request) -> Page:
-    user = request.user
     teams = list(reviewable_teams(user))
     # Anyone in the teams, supervisors included: a supervisor may also write checklists there.
     people = list(
-        User.objects.filter(memberships__team_id__in=[team.pk for team in teams])
+        User.objects.filter(memberships__team__in=teams)
         .exclude(pk=user.pk)
         .distinct()
         .order_by("first_name", "last_name", "username")
@@ -161,27 +115,27 @@ def _queue_page(request) -> Page:
     )
     templates = list(ChecklistTemplate.objects.order_by("slug", "-version").only("slug", "title", "version"))
     form = QueueFilterForm(request.GET, teams=teams, people=people, templates=templates)
-    context = {"form": form, "statuses": QUEUE_STATUSES, "threshold": overdue_threshold()}
+    context = {
+        "page_title": f"{'Error: ' if form.errors else ''}Review queue",
+        "breadcrumbs": _breadcrumbs(("Review queue", None)),
+        "form": form,
+        "statuses": QUEUE_STATUSES,
+        "threshold": overdue_threshold(),
+    }
     if form.is_valid():
-        context.update(_queue_listing(request, form, people=people, teams=teams, templates=templates))
-    return Page(
-        title=f"{'Error: ' if form.errors else ''}Review queue",
-        html=render_to_string("supervision/_queue_content.html", context, request=request),
-        breadcrumbs=_breadcrumbs(("Review queue", None)),
-        status=400 if form.errors else 200,
-    )
+        context.update(_queue_listing(request, form, teams=teams))
+    return render(request, "supervision/queue.html", context, status=400 if form.errors else 200)
 
 
-def _queue_listing(request, form, *, people, teams, templates) -> dict:
+def _queue_listing(request, form, *, teams) -> dict:
     user = request.user
     status = form.cleaned_data["status"]
-    filters = form.checklist_filters
-    counts = status_counts(user, filters=filters, statuses=QUEUE_STATUSES)
-    in_teams = in_reviewable_teams(user).filter(**filters)
-    listed = in_teams.exclude(author=user).filter(status=status).order_by(*QUEUE_ORDER[status])
-    # The counts above were taken over the same checklists, so the paginator need not count again.
-    page = _paginator(listed, PAGE_SIZE, count=counts[status]).get_page(request.GET.get("page"))
-    _fill_in_related(page.object_list, people=people, teams=teams, templates=templates)
+    in_queue = Checklist.objects.in_review_for(user).exclude(author=user).filter(**form.checklist_filters)
+    counts = status_counts(in_queue, statuses=QUEUE_STATUSES)
+    listed = in_queue.filter(status=status).select_related("author", "team", "template").order_by(*QUEUE_ORDER[status])
+    paginator = Paginator(listed, PAGE_SIZE)
+    paginator.count = counts[status]  # counted with the others above: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     threshold = overdue_threshold()
     review_url = checklist_url_maker("supervision:review")
@@ -279,38 +233,6 @@ def team(request):
 # --- Review page -----------------------------------------------------------------------------------
 
 
-# What the kept part of the review page names, besides the checklist itself.
-REVIEW_RELATED = ("author", "team", "template")
-
-
-def _get_checklist_for_review(request, pk) -> Checklist:
-    """The one way supervision loads a checklist: visible to this person, not a draft, not their own.
-
-    Nearly every look is a supervisor's at their team's checklist, which is asked plainly first;
-    anything else (a superuser, a checklist they may not see, their own) goes through visible_to.
-    """
-    checklist = reviewable_checklist(request.user, pk)
-    if checklist is not None:
-        return checklist
-    checklist = get_object_or_404(
-        Checklist.objects.visible_to(request.user)
-        .exclude(status=Checklist.Status.DRAFT)
-        .select_related(*REVIEW_RELATED),
-        pk=pk,
-    )
-    if checklist.author_id == request.user.pk:
-        raise OwnChecklist(checklist)
-    if not can_review(request.user):
-        # visible_to only shows others' checklists to supervisors, so this cannot happen; fail closed anyway.
-        raise Http404
-    return checklist
-
-
-class OwnChecklist(Exception):  # noqa: N818 - control flow, turned into a 403 page below
-    def __init__(self, checklist: Checklist):
-        self.checklist = checklist
-
-
 def _own_checklist(request, checklist: Checklist):
     return render(
         request,
@@ -321,85 +243,42 @@ def _own_checklist(request, checklist: Checklist):
 
 
 def _review_page(request, checklist: Checklist, *, structure=None, forms=None, status: int = 200):
-    """The review page: its kept part above the timeline, and a fresh page of the timeline."""
-    # Absolute, because a form error re-renders this page at an action's address.
+    """The review page; `forms` holds a form that failed, shown again with what was typed."""
+    forms = forms or {}
+    structure = structure or load_structure(checklist.template_id)
+    steps = structure.steps
+    # Absolute, because a form error renders this page at an action's address.
     path = reverse("supervision:review", kwargs={"pk": checklist.pk})
     events, timeline_pagination = timeline_page(request, checklist, path=path)
-    error_form = next(iter(forms.values()), None) if forms else None
+    error_form = next(iter(forms.values()), None)
+    submitted = checklist.status == Checklist.Status.SUBMITTED
+    days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
     context = {
-        "body_html": _review_body(request, checklist, structure, forms),
+        "page_title": f"{'Error: ' if error_form and error_form.errors else ''}Review checklist",
+        "breadcrumbs": _breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
+        "checklist": checklist,
+        "review": build_review(checklist, structure),
+        "days_waiting": days_waiting,
+        "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
+        "can_decide": submitted,
+        "can_comment": checklist.status != Checklist.Status.SIGNED_OFF,
+        "comment_form": forms.get("comment") or CommentForm(steps=steps),
+        "return_form": forms.get("return") or ReturnForm(steps=steps),
+        "signoff_form": forms.get("signoff") or SignOffForm(),
+        "discussed_form": forms.get("discussed") or DiscussedForm(),
         "timeline_items": events,
         "timeline_pagination": timeline_pagination,
         "error_form": error_form,
     }
-    page = Page(
-        title=f"{'Error: ' if error_form and error_form.errors else ''}Review checklist",
-        html=render_to_string("supervision/_review_content.html", context, request=request),
-        breadcrumbs=_breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
-        status=status,
-    )
-    return render_page(request, page)
+    return render(request, "supervision/review.html", context, status=status)
 
 
-def _read_related(checklist: Checklist) -> None:
-    """The checklist's author, team and template, in one query, for rendering the kept part, which
-    names them; a look at the kept page needs none of them. None of the three ever changes."""
-    if all(Checklist._meta.get_field(name).is_cached(checklist) for name in REVIEW_RELATED):
-        return
-    found = Checklist.objects.select_related(*REVIEW_RELATED).get(pk=checklist.pk)
-    for name in REVIEW_RELATED:
-        Checklist._meta.get_field(name).set_cached_value(checklist, getattr(found, name))
-
-
-def _review_body(request, checklist: Checklist, structure, forms: dict | None) -> SafeString:
-    """The page above the timeline. Every change to the answers, the comments, the status or the
-    discussion date moves the checklist's updated_at, so that keys it; a form with errors (and
-    what was typed into it) is rendered for its request only, never kept. The template's
-    structure is loaded only to render it."""
-    forms = forms or {}
-
-    def render() -> str:
-        _read_related(checklist)
-        loaded = structure or load_structure(checklist.template_id)
-        steps = loaded.steps
-        submitted = checklist.status == Checklist.Status.SUBMITTED
-        days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
-        context = {
-            "checklist": checklist,
-            "review": build_review(checklist, loaded),
-            "days_waiting": days_waiting,
-            "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
-            "can_decide": submitted,
-            "can_comment": checklist.status != Checklist.Status.SIGNED_OFF,
-            "comment_form": forms.get("comment") or CommentForm(steps=steps),
-            "return_form": forms.get("return") or ReturnForm(steps=steps),
-            "signoff_form": forms.get("signoff") or SignOffForm(),
-            "discussed_form": forms.get("discussed") or DiscussedForm(),
-        }
-        return render_to_string("supervision/_review_body.html", context, request=request)
-
-    if forms:
-        return mark_safe(render())  # noqa: S308 - rendered by our template
-    page = cached_page(
-        request,
-        "review-body",
-        (checklist.pk, checklist.updated_at, checklist.status),
-        lambda: Page(title="", html=keepable(render())),
-        by_query=False,  # the same on every page of the timeline
-    )
-    # Its CSRF markers are filled with this request's token by render_page, with the rest.
-    return page.content
-
-
-# Not one transaction: the look is recorded by a single INSERT, committed on its own (and kept
-# even if showing the page then fails), and each read sees what is committed, as it would anyway.
-@transaction.non_atomic_requests
 @login_required
 @require_GET
 @never_cache
 def review(request, pk):
     try:
-        checklist = _get_checklist_for_review(request, pk)
+        checklist = get_checklist_for_review(request, pk)
     except OwnChecklist as own:
         return _own_checklist(request, own.checklist)
     services.record_view(checklist=checklist, by=request.user)
@@ -437,10 +316,7 @@ def _action(handler):
     @require_POST
     @never_cache
     def view(request, pk):
-        try:
-            checklist = _get_checklist_for_review(request, pk)
-        except OwnChecklist:
-            raise PermissionDenied("You cannot review your own checklist.") from None
+        checklist = get_checklist_for_review(request, pk)
         structure = load_structure(checklist.template_id)
         try:
             result = handler(request, checklist, structure.steps)

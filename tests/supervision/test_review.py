@@ -10,9 +10,9 @@ from casestudies.models import CaseStudy, LearningPoint
 from checklists import services
 from checklists.models import Checklist, Event
 from guidance.models import KeyFact, KnowledgeBite, PracticePoint, Theme
-from tests.checklists import supervision_support
-from tests.checklists.supervision_support import build_template, days_ago, make_checklist
 from tests.factories import CommentFactory, EventFactory, MembershipFactory, QuestionFactory, StepFactory
+from tests.supervision import support as supervision_support
+from tests.supervision.support import build_template, days_ago, make_checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -385,7 +385,7 @@ def test_the_review_page_takes_the_same_number_of_queries_for_1_or_50(
         EventFactory(checklist=checklist, kind=Event.Kind.COMMENTED, actor=supervisor)
     client = client_for(supervisor)
     # The same exact count for 1 or 50 steps, answers, comments and events.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(review_url(checklist))
     assert response.status_code == 200
     assert checklist.events.filter(kind=Event.Kind.VIEWED, actor=supervisor).count() == 1

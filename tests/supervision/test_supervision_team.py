@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from checklists.models import Checklist
-from tests.checklists import supervision_support
-from tests.checklists.supervision_support import days_ago, make_checklist
 from tests.factories import ChecklistFactory, MembershipFactory, UserFactory
+from tests.supervision import support as supervision_support
+from tests.supervision.support import days_ago, make_checklist
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts.models import Membership
 from checklists import services
 from checklists.models import Checklist, Comment, Event
-from tests.checklists import supervision_support
-from tests.checklists.supervision_support import build_template, make_checklist, snapshot
 from tests.factories import MembershipFactory, UserFactory
+from tests.supervision import support as supervision_support
+from tests.supervision.support import build_template, make_checklist, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Team, User
-
-from .models import Checklist, ChecklistTemplate, Step
-from .services import MAX_COMMENT_LENGTH
+from checklists.models import Checklist, ChecklistTemplate, Step
+from checklists.services import MAX_COMMENT_LENGTH
 
 QUEUE_STATUSES = {
     Checklist.Status.SUBMITTED: "Waiting for review",
