@@ -9,6 +9,7 @@ Case studies live in `casestudies.loader`, which builds on this module.
 import datetime
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -437,3 +438,28 @@ def load_bite(data: dict, *, update: bool, tally: Tally) -> LoadedBite:
             themes=[themes[number] for number in resource["themes"]],
         )
     return LoadedBite(bite=bite, themes=themes)
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """A top-level part of a Knowledge Bite data file that an app built on guidance loads.
+
+    `validate(raw, known_themes=...)` checks it and returns it cleaned; `load(cleaned, bite=...,
+    themes=..., update=..., tally=...)` writes it after the bite. Registered from AppConfig.ready(),
+    so guidance never imports those apps.
+    """
+
+    key: str
+    validate: Callable[..., Any]
+    load: Callable[..., None]
+
+
+_parts: dict[str, FilePart] = {}
+
+
+def register_part(part: FilePart) -> None:
+    _parts[part.key] = part
+
+
+def file_parts() -> list[FilePart]:
+    return list(_parts.values())

@@ -1,7 +1,7 @@
-"""Load Knowledge Bites (with their case studies) from the data files in guidance/data/.
+"""Load Knowledge Bites from the data files in guidance/data/, with the parts that other apps load.
 
-It lives in casestudies, not guidance, because it loads both apps and apps only import
-downwards (casestudies -> guidance).
+Case studies are loaded by casestudies, which registers its part of the file
+(guidance.loader.register_part), as apps only import downwards.
 """
 
 from pathlib import Path
@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
-from casestudies.loader import load_case_studies, validate_case_studies
-from guidance.loader import ContentError, Tally, check_mapping, load_bite, validate_bite
+from guidance.loader import ContentError, Tally, check_mapping, file_parts, load_bite, validate_bite
 
 DATA_DIR = Path(settings.BASE_DIR) / "guidance" / "data"
 
@@ -44,9 +43,10 @@ class Command(BaseCommand):
         tally = Tally()
         try:
             with transaction.atomic():
-                for bite, case_studies in (document for _, document in documents):
+                for bite, parts in (document for _, document in documents):
                     loaded = load_bite(bite, update=update, tally=tally)
-                    load_case_studies(case_studies, bite=loaded.bite, themes=loaded.themes, update=update, tally=tally)
+                    for part in file_parts():
+                        part.load(parts[part.key], bite=loaded.bite, themes=loaded.themes, update=update, tally=tally)
         except DatabaseError as error:
             raise CommandError(f"Nothing was loaded: the database refused a row ({error}).") from error
         names = ", ".join(self.display(p) for p, _ in documents)
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         except ValueError:
             return str(path)
 
-    def read(self, path: Path) -> tuple[dict, list[dict]]:
+    def read(self, path: Path) -> tuple[dict, dict]:
         """Parse and check one file completely before anything is written."""
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -74,11 +74,11 @@ class Command(BaseCommand):
         except yaml.YAMLError as error:
             raise CommandError(f"{path} is not valid YAML: {error}") from error
         try:
-            raw = check_mapping(raw, "the file", required={"knowledge_bite"}, optional={"case_studies"})
+            parts = file_parts()
+            raw = check_mapping(raw, "the file", required={"knowledge_bite"}, optional={p.key for p in parts})
             bite = validate_bite(raw["knowledge_bite"])
-            case_studies = validate_case_studies(
-                raw.get("case_studies"), known_themes={theme["number"] for theme in bite["themes"]}
-            )
+            known_themes = {theme["number"] for theme in bite["themes"]}
+            cleaned = {part.key: part.validate(raw.get(part.key), known_themes=known_themes) for part in parts}
         except ContentError as error:
             raise CommandError(f"{path}: {error}") from error
-        return bite, case_studies
+        return bite, cleaned
