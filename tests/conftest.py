@@ -5,6 +5,7 @@ South, supervised by other_supervisor. editor curates content; superuser can do 
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import CONTENT_EDITORS_GROUP, Membership
@@ -92,3 +93,10 @@ def empty_cache():
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+@pytest.fixture
+def plus_session():
+    """A page's queries besides reading the session, plus that read: cached_db sessions read Redis instead."""
+    session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+    return lambda count: count + session_queries
