@@ -29,7 +29,7 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match and match.namespace else (match.url_name if match else "")
     items = list(NAV_ITEMS)
-    if user.is_supervisor:
+    if user.can_review:
         items.append(SUPERVISOR_NAV_ITEM)
     if user.is_staff:
         items.append(STAFF_NAV_ITEM)

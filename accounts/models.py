@@ -30,6 +30,11 @@ class User(AbstractUser):
     def is_supervisor(self) -> bool:
         return bool(self.supervised_team_ids)
 
+    @property
+    def can_review(self) -> bool:
+        """Supervisors review their teams' checklists; a superuser counts as supervising every team."""
+        return self.is_superuser or self.is_supervisor
+
     @cached_property
     def is_content_editor(self) -> bool:
         return self.is_superuser or self.groups.filter(name=CONTENT_EDITORS_GROUP).exists()

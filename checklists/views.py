@@ -70,7 +70,7 @@ def home(request):
     awaiting_review_count = (
         # The same as the queue: never your own checklist, which someone else must review.
         Checklist.objects.in_review_for(user).awaiting_review().exclude(author=user).count()
-        if user.is_supervisor
+        if user.can_review
         else 0
     )
     context = {

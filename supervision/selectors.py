@@ -15,7 +15,7 @@ from checklists.models import Checklist
 
 
 def can_review(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.is_supervisor)
+    return user.is_authenticated and user.can_review
 
 
 def reviewable_teams(user: User) -> QuerySet[Team]:

@@ -82,3 +82,14 @@ def test_the_home_page_takes_the_same_queries_for_1_or_50_checklists(
         ChecklistFactory.create_batch(12, author=fca, template=walkthrough_template, status=status)
     with django_assert_num_queries(queries):
         assert client.get(HOME).status_code == 200
+
+
+def test_a_superuser_counts_as_supervising_every_team(client_for, superuser, fca, stranger_fca, walkthrough_template):
+    for author in (fca, stranger_fca):
+        ChecklistFactory(
+            author=author, team=author.practice_team, template=walkthrough_template, status=Checklist.Status.SUBMITTED
+        )
+    content = client_for(superuser).get(HOME).content.decode()
+    assert "<strong>2</strong> checklists are waiting for your review." in content
+    assert reverse("supervision:queue") in content
+    assert Checklist.objects.awaiting_review().count() == 2
