@@ -13,7 +13,7 @@ def case_studies_crumb() -> tuple[str, str]:
 
 
 class CaseStudyListView(GuidancePageMixin, ListView):
-    content_template = "casestudies/_list_content.html"
+    template_name = "casestudies/_list_content.html"
     context_object_name = "case_studies"
     paginate_by = 20
 
@@ -35,7 +35,7 @@ class CaseStudyListView(GuidancePageMixin, ListView):
 
 
 class CaseStudyDetailView(GuidancePageMixin, DetailView):
-    content_template = "casestudies/_detail_content.html"
+    template_name = "casestudies/_detail_content.html"
     context_object_name = "case_study"
 
     def get_queryset(self):

@@ -1,11 +1,12 @@
 """The content version: guidance pages are cached under it, and any write to content bumps it.
 
 Guidance, case studies and checklist templates are the same for every reader, so their pages'
-main content is cached as a `{% cache %}` fragment (guidance/page.html) keyed by this version.
+main content is cached (guidance.views.GuidancePageMixin) under keys that carry this version.
 Content is written from admin, the loaders, data migrations and the shell, so one receiver on
 each content model's signals bumps it; writes that send no signals call `bump_version()`.
 """
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "guidance:content-version"
+PAGE_KEY_PREFIX = "guidance:page"
 
 
 def content_version() -> int:
@@ -47,3 +49,10 @@ def bump_version_on_change(*senders: type[models.Model]) -> None:
         else:
             post_save.connect(bump_version, sender=sender, dispatch_uid=uid)
             post_delete.connect(bump_version, sender=sender, dispatch_uid=uid)
+
+
+def page_cache_key(request, version: int) -> str:
+    """A guidance page's key: the version, the reader's audience and the address, which names nothing."""
+    audience = "editor" if request.user.is_content_editor else "reader"
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"{PAGE_KEY_PREFIX}:{version}:{audience}:{address}"

@@ -1,16 +1,19 @@
 from collections import Counter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import related
-from .cache import content_version
+from .cache import content_version, page_cache_key
 from .charts import charts_for
 from .forms import ResourceFilterForm, SearchForm
 from .models import KeyFact, KnowledgeBite, Resource, Section, Theme
@@ -38,35 +41,36 @@ def with_page_number(title: str, page_obj) -> str:
 
 
 class GuidancePageMixin:
-    """A read-only page: base.html around a content partial that is cached for every reader.
+    """A read-only page whose main content is cached for every reader until content changes.
 
-    The view names its partial in `content_template` and its title with `page_title()`.
-    guidance/page.html caches the partial under the content version, the reader's audience
-    (editors see drafts and "Edit" links) and the address with its query string.
+    The view renders its content partial (`template_name`) as usual and names the page with
+    `page_title()`. The content, title and breadcrumbs are cached under the content version, the
+    reader's audience (editors see drafts and "Edit" links) and the address; guidance/page.html
+    puts them in base.html for each request, with that request's CSRF token and CSP nonce.
     """
-
-    template_name = "guidance/page.html"
-    content_template = ""
 
     @classmethod
     def as_view(cls, **initkwargs):
         # Read-only: no request transaction (on SQLite it would take the write lock).
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
-    def dispatch(self, request, *args, **kwargs):
-        # Read before the content: a write committed in between then retires what this renders.
-        self.content_version = content_version()
-        return super().dispatch(request, *args, **kwargs)
-
-    def render_to_response(self, context, **response_kwargs):
-        context.update(
-            content_template=self.content_template,
-            page_title=self.page_title(context),
-            content_version=self.content_version,
-            cache_audience="editor" if self.request.user.is_content_editor else "reader",
-            cache_seconds=settings.GUIDANCE_CACHE_SECONDS,
-        )
-        return super().render_to_response(context, **response_kwargs)
+    def get(self, request, *args, **kwargs):
+        # The version is read before the content: a write committed in between retires this copy.
+        key = page_cache_key(request, content_version())
+        page = cache.get(key)
+        if page is None:
+            response = super().get(request, *args, **kwargs)
+            context = response.context_data
+            page = {
+                "title": self.page_title(context),
+                "content": response.rendered_content,
+                "breadcrumbs": context.get("breadcrumbs", []),
+                "search_query": context.get("search_query", ""),
+                "status": response.status_code,
+            }
+            cache.set(key, page, settings.GUIDANCE_CACHE_SECONDS)
+        context = {**page, "content": mark_safe(page["content"])}  # noqa: S308 - our templates, Markdown cleaned by nh3
+        return render(request, "guidance/page.html", context, status=page["status"])
 
     def page_title(self, context) -> str:
         raise NotImplementedError
@@ -75,7 +79,7 @@ class GuidancePageMixin:
 class GuidanceHomeView(GuidancePageMixin, ListView):
     """Knowledge Bites with their themes, newest first."""
 
-    content_template = "guidance/_home_content.html"
+    template_name = "guidance/_home_content.html"
     context_object_name = "bites"
     paginate_by = 10
 
@@ -96,7 +100,7 @@ class GuidanceHomeView(GuidancePageMixin, ListView):
 
 
 class KnowledgeBiteDetailView(GuidancePageMixin, DetailView):
-    content_template = "guidance/_bite_content.html"
+    template_name = "guidance/_bite_content.html"
     context_object_name = "bite"
 
     def get_queryset(self):
@@ -128,7 +132,7 @@ class KnowledgeBiteDetailView(GuidancePageMixin, DetailView):
 
 
 class ThemeDetailView(GuidancePageMixin, DetailView):
-    content_template = "guidance/_theme_content.html"
+    template_name = "guidance/_theme_content.html"
     context_object_name = "theme"
 
     def get_object(self, queryset=None):
@@ -174,7 +178,7 @@ class ThemeDetailView(GuidancePageMixin, DetailView):
 class ResourceListView(GuidancePageMixin, ListView):
     """The resources library, filtered by theme, kind and availability through GET parameters."""
 
-    content_template = "guidance/_resource_list_content.html"
+    template_name = "guidance/_resource_list_content.html"
     context_object_name = "resources"
     paginate_by = RESOURCES_PER_PAGE
 
@@ -259,7 +263,7 @@ class ResourceListView(GuidancePageMixin, ListView):
 
 
 class ResourceDetailView(GuidancePageMixin, DetailView):
-    content_template = "guidance/_resource_content.html"
+    template_name = "guidance/_resource_content.html"
     context_object_name = "resource"
 
     def get_queryset(self):
@@ -287,7 +291,7 @@ class ResourceDetailView(GuidancePageMixin, DetailView):
 class SearchView(GuidancePageMixin, TemplateView):
     """Results grouped by type; `type` pages through all the results of one type."""
 
-    content_template = "guidance/_search_content.html"
+    template_name = "guidance/_search_content.html"
 
     @cached_property
     def form(self) -> SearchForm:

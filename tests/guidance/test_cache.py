@@ -16,7 +16,7 @@ from casestudies.models import CaseStudy
 from checklists import services
 from checklists.models import ChecklistTemplate
 from guidance import related
-from guidance.cache import VERSION_KEY, bump_version, content_version
+from guidance.cache import PAGE_KEY_PREFIX, VERSION_KEY, bump_version, content_version
 from guidance.models import KnowledgeBite, PracticePoint, Resource, Theme
 from tests.factories import (
     CaseStudyFactory,
@@ -75,13 +75,13 @@ def main(response) -> str:
 
 
 def cached_fragments() -> list[str]:
-    """Every `{% cache %}` fragment in the cache, from django-redis or local memory."""
+    """Every cached guidance page, from django-redis or local memory."""
     if hasattr(cache, "keys"):  # django-redis: keys come back without this run's prefix
-        fragments = list(cache.get_many(cache.keys("*template.cache.*")).values())
+        pages = list(cache.get_many(cache.keys(f"*{PAGE_KEY_PREFIX}:*")).values())
     else:  # LocMemCache keeps each value pickled
-        fragments = [pickle.loads(value) for key, value in cache._cache.items() if "template.cache." in key]
-    assert fragments, "no template fragments in the cache"
-    return [str(fragment) for fragment in fragments]
+        pages = [pickle.loads(value) for key, value in cache._cache.items() if f"{PAGE_KEY_PREFIX}:" in key]
+    assert pages, "no guidance pages in the cache"
+    return [repr(page) for page in pages]
 
 
 def revise_all_titles() -> None:
