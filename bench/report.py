@@ -31,8 +31,6 @@ GROWTH_SCALES = (0.1, 1.0)
 
 MAX_QUERIES = 10
 MAX_P95_MS = 100
-GUIDANCE_RATIO = 0.5
-DATA_RATIO = 0.25
 QUEUE_OVER_ADMIN = 2.0
 
 
@@ -269,29 +267,6 @@ def evaluate(report: dict) -> list[dict]:
         [e["name"] for e in unmeasured],
     )
 
-    baseline = _find(endpoints, "baseline")
-    have_baseline = baseline is not None and baseline["status"] == "measured"
-    for key, group_names, ratio, text in (
-        ("guidance_ratio", ("theme", "search"), GUIDANCE_RATIO, "Guidance pages reach 0.5× the baseline"),
-        (
-            "data_ratio",
-            ("home", "my_checklists", "step", "autosave", "queue", "review"),
-            DATA_RATIO,
-            "Data pages and autosave reach 0.25× the baseline",
-        ),
-    ):
-        group = [e for e in endpoints if e["name"] in group_names]
-        done = [e for e in group if e["status"] == "measured" and have_baseline]
-        low = [{"name": e["name"], "value": e["ratio_to_baseline"]} for e in done if e["ratio_to_baseline"] < ratio]
-        add(
-            key,
-            text,
-            low,
-            [e["name"] for e in done],
-            ", ".join(f"{e['name']} {e['ratio_to_baseline']:.2f}×" for e in done),
-            [e["name"] for e in group if e not in done] + ([] if have_baseline else ["baseline"]),
-        )
-
     queue, admin = _find(endpoints, "queue"), _find(endpoints, "admin_changelist")
     both = queue and admin and queue["status"] == admin["status"] == "measured"
     times = round(queue["rps"] / admin["rps"], 2) if both and admin["rps"] else None
@@ -446,7 +421,7 @@ def render(report: dict, analysis: str) -> str:
             else "Each endpoint's throughput is also given as a ratio to it."
         ),
         "* **SQL queries** per request come from an `X-DB-Queries` response header, added only when "
-        "`BENCH_COUNT_QUERIES=1` (`config/bench_middleware.py`); it counts every statement, session and "
+        "`BENCH_COUNT_QUERIES=1` (`bench/middleware.py`); it counts every statement, session and "
         "authentication included.",
         "* **HTTPS**: production settings mark cookies Secure and trust the proxy's `X-Forwarded-Proto`. The load "
         "speaks plain HTTP to 127.0.0.1, so it sends `X-Forwarded-Proto: https` as the proxy would, and sets its "

@@ -20,10 +20,13 @@ class OwnChecklist(PermissionDenied):
 
 def get_checklist_for_user(request, pk, *, edit: bool = False) -> Checklist:
     """A checklist the person may see, or 404; with `edit`, only its author may have it (403)."""
-    checklist = get_object_or_404(
-        Checklist.objects.visible_to(request.user).select_related("template", "author", "team"), pk=pk
-    )
-    if edit and checklist.author_id != request.user.pk:
+    checklists = Checklist.objects.select_related("template", "author", "team")
+    if not edit:
+        return get_object_or_404(checklists.visible_to(request.user), pk=pk)
+    # Authors see their own checklists whatever their role, so this needs no role check.
+    checklist = checklists.authored_by(request.user).filter(pk=pk).first()
+    if checklist is None:
+        get_object_or_404(Checklist.objects.visible_to(request.user), pk=pk)
         raise PermissionDenied("Only the author can change a checklist.")
     return checklist
 
