@@ -459,7 +459,7 @@ class Event(models.Model):
         indexes = [models.Index(fields=["checklist", "created_at", "id"], name="event_timeline")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.actor} at {self.created_at:%d %b %Y %H:%M}"
+        return f"{self.get_kind_display()} by {self.actor} on {moment(self.created_at)['text']}"
 
 
 class PurgeRecord(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from config.forms import REAL_DATE_MESSAGE
 from guidance.cache import bump_version
 
 from . import notifications
@@ -130,7 +131,7 @@ def normalise_answer(question: Question, value: str | list[str]) -> str:
         try:
             return datetime.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
-            raise InvalidAnswer("Enter a real date, for example 27 3 2026.") from None
+            raise InvalidAnswer(REAL_DATE_MESSAGE) from None
     return value
 
 

@@ -13,21 +13,33 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.pagination import pagination
 
 from . import services
 from .access import get_checklist_for_user
 from .formats import checklist_url_maker, moment
-from .forms import CASE_REFERENCE_HINT, TITLE_HINT, ChooseTemplateForm, DetailsForm
+from .forms import ChooseTemplateForm, DetailsForm, StepForm
 from .models import Checklist, ChecklistTemplate
 from .templatetags.checklist_tags import TAG_COLOURS
 from .timeline import timeline_page
-from .walkthrough import QuestionRow, StepPage, is_sent, read_revision, read_value, summarise, template_question
+from .walkthrough import (
+    QuestionRow,
+    StepPage,
+    autosave_data,
+    field_name,
+    read_revision,
+    summarise,
+    template_question,
+)
 
 PAGE_SIZE = 20
 # What a row in a list of your checklists shows (see _list_rows).
@@ -69,9 +81,7 @@ def home(request):
     mine = Checklist.objects.authored_by(user).order_by("-updated_at").values(*ROW_FIELDS)
     awaiting_review_count = (
         # The same as the queue: never your own checklist, which someone else must review.
-        Checklist.objects.in_review_for(user).awaiting_review().exclude(author=user).count()
-        if user.can_review
-        else 0
+        Checklist.objects.in_review_for(user).awaiting_review().exclude(author=user).count() if user.can_review else 0
     )
     context = {
         "page_title": "Home",
@@ -113,6 +123,7 @@ def checklist_list(request):
         "page_title": title,
         "breadcrumbs": [("Home", reverse("home")), ("Your checklists", None)],
         "page": page,
+        "pagination": pagination(page, query=urlencode(query)),
         "rows": _list_rows(page.object_list),
         "status": status,
         "case": case,
@@ -155,17 +166,20 @@ def _list_rows(checklists) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request):
-    templates = ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED).order_by("title")
-    form = ChooseTemplateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        return redirect("checklists:details", slug=form.cleaned_data["template"].slug)
+    templates = list(ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED).order_by("title"))
+    if request.method == "POST":
+        form = ChooseTemplateForm(request.POST, templates=templates)
+        if form.is_valid():
+            return redirect("checklists:details", slug=form.cleaned_data["template"].slug)
+    else:
+        # "Back" from the case details comes here with the checklist that was chosen.
+        form = ChooseTemplateForm(initial={"template": request.GET.get("template", "")}, templates=templates)
     return render(
         request,
         "checklists/start.html",
         {
             "form": form,
             "templates": templates,
-            "chosen": request.POST.get("template", request.GET.get("template", "")),
             "breadcrumbs": [
                 ("Home", reverse("home")),
                 ("Your checklists", reverse("checklists:list")),
@@ -196,8 +210,6 @@ def details(request, slug):
         {
             "form": form,
             "template": template,
-            "case_reference_hint": CASE_REFERENCE_HINT,
-            "title_hint": TITLE_HINT,
             "back_url": f"{reverse('checklists:start')}?template={template.slug}",
         },
         status=400 if form.errors else 200,
@@ -223,8 +235,6 @@ def edit_details(request, pk):
             "form": form,
             "checklist": checklist,
             "template": checklist.template,
-            "case_reference_hint": CASE_REFERENCE_HINT,
-            "title_hint": TITLE_HINT,
             "back_url": reverse("checklists:check", kwargs={"pk": checklist.pk}),
         },
         status=400 if form.errors else 200,
@@ -257,7 +267,7 @@ def _step_context(request, page: StepPage, **extra) -> dict:
         "previous_url": f"{steps_url}{previous.number}/" if previous else None,
         "check_url": reverse("checklists:check", kwargs={"pk": checklist.pk}),
         "rows": page.rows,
-        "errors": [row for row in page.rows if row.error],
+        "error_links": _error_links(page.rows),
         "conflicts": [row for row in page.rows if row.conflict],
         "autosave_url": reverse("checklists:autosave", kwargs={"pk": checklist.pk}),
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
@@ -265,9 +275,22 @@ def _step_context(request, page: StepPage, **extra) -> dict:
     }
 
 
+def _error_links(rows: list[QuestionRow]) -> list[tuple[str, str]]:
+    """The step's error summary: each refused or conflicting answer, linked to its first box."""
+    links = []
+    for row in rows:
+        question = Truncator(row.question.text).words(12, truncate=" …")
+        if row.conflict:
+            message = f"‘{question}’ was changed in another tab or window: choose which version to keep"
+            links.append((f"#{row.anchor}", message))
+        elif row.error:
+            links.append((f"#{row.anchor}", f"{row.error} (‘{question}’)"))
+    return links
+
+
 def _render_step(request, page: StepPage, *, status: int = 200):
     context = _step_context(request, page)
-    error = "Error: " if context["errors"] or context["conflicts"] else ""
+    error = "Error: " if context["error_links"] else ""
     step = page.step
     context["page_title"] = (
         f"{error}{step.title} – step {step.number} of {len(page.steps)} – {page.checklist.case_reference}"
@@ -286,27 +309,34 @@ def step(request, pk, number):
     if request.method == "GET":
         return _render_step(request, page)
 
-    # Save every answer on the step. Each is saved on its own, so one refused answer never
-    # loses the others; refused ones are shown again exactly as typed.
+    # Save every answer on the step. Each is checked and saved on its own, so one refused answer
+    # never loses the others; refused ones are shown again exactly as typed.
+    questions = page.step.questions.all()
+    form = StepForm(request.POST, questions=questions)
+    form.is_valid()  # its errors are per question: the valid answers are saved all the same
     resolve_action, _, resolve_key = request.POST.get("resolve", "").partition(":")
     rows = []
-    for question in page.step.questions.all():
+    for question in questions:
+        name = field_name(question)
         answer = page.answers.get(question.pk)
-        if not is_sent(question, request.POST):
+        if not form.is_sent(name):
             # Not in the form that was sent: nothing to save, and nothing cleared.
             rows.append(QuestionRow.saved(question, answer))
             continue
-        row = QuestionRow.posted(question, answer, request.POST)
+        row = QuestionRow.posted(question, answer, form[name])
         rows.append(row)
         if resolve_key == question.key and resolve_action == "saved":
             continue  # keep the newer saved answer: nothing of this page's is written
+        if name in form.errors:
+            row.error = form.errors[name][0]
+            continue
         base = read_revision(question, request.POST)
         if resolve_key == question.key and resolve_action == "mine":
             base = _int(request.POST.get(f"conflict-revision-{question.key}"))
+        value = form.answer(name)
+        if answer is None and not value:
+            continue  # still unanswered: nothing to save
         try:
-            value = read_value(question, request.POST)
-            if answer is None and not value:
-                continue  # still unanswered: nothing to save
             row.answer = services.save_answer(
                 checklist=checklist,
                 question=question,
@@ -397,11 +427,17 @@ def autosave(request, pk):
     context = {"question": question, "key": question.key, "checklist": checklist, "checklist_pk": checklist.pk}
     if not checklist.is_editable:
         return _fragment(423, locked=True, **context)
-    base = read_revision(question, request.POST)
-    if base is None or not is_sent(question, request.POST):
+    # Checked by the step page's own form, restricted to this one question.
+    data = autosave_data(question, request.POST)
+    form = StepForm(data, questions=[question])
+    name = field_name(question)
+    base = read_revision(question, data)
+    if base is None or not form.is_sent(name):
         return _fragment(400, error="Not saved: reload the page and try again.", **context)
+    if not form.is_valid():
+        return _fragment(400, error=f"Not saved: {form.errors[name][0]}", **context)
+    value = form.answer(name)
     try:
-        value = read_value(question, request.POST)
         answer = services.save_answer(
             checklist=checklist, question=question, value=value, base_revision=base, by=request.user
         )
@@ -435,7 +471,14 @@ def check_answers(request, pk):
 
 def _render_check(request, checklist: Checklist, missing=None, status=200):
     summaries, comments = summarise(checklist)
-    missing_ids = {question.pk for question in missing or []}
+    missing = missing or []
+    missing_links = [
+        (
+            f"{checklist.get_step_url(question.step.number)}#{field_name(question)}",
+            f"Answer ‘{question.text}’ (step {question.step.number})",
+        )
+        for question in missing
+    ]
     return render(
         request,
         "checklists/check_answers.html",
@@ -443,8 +486,10 @@ def _render_check(request, checklist: Checklist, missing=None, status=200):
             "checklist": checklist,
             "summaries": summaries,
             "comments": comments,
-            "missing": missing or [],
-            "missing_ids": missing_ids,
+            "missing": missing,
+            "missing_ids": {question.pk for question in missing},
+            "missing_links": missing_links,
+            "missing_title": f"Answer {len(missing)} more question{pluralize(len(missing))} before you submit",
             "last_step": summaries[-1].step if summaries else None,
         },
         status=status,

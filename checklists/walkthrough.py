@@ -1,24 +1,24 @@
-"""Reading answers from a step's form, and gathering what a step or summary page shows.
+"""The names of a step's answers, and gathering what a step or summary page shows.
 
 Field names are built from question keys, which are slugs and so never contain a dot:
 `q-<key>` holds the value (repeated for multiple choice), `q-<key>.day`, `.month` and `.year`
 hold a date, and `revision-<key>` the revision the page was based on. The first input of every
-question has the id `q-<key>`, so error links and "Change" links can focus it.
+question has the id `q-<key>`, so error links and "Change" links can focus it. The step form
+(checklists.forms.StepForm) reads and checks the answers by these names.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.forms import BoundField
 from django.http import Http404, QueryDict
 
 from casestudies.models import LearningPoint
 from guidance.models import KeyFact, PracticePoint
 
 from .models import Answer, Checklist, Comment, Prompt, Question, Step
-from .services import InvalidAnswer
 
-DATE_PARTS = ("day", "month", "year")
+PLAIN_NAME = "value"
 
 
 def field_name(question: Question) -> str:
@@ -29,51 +29,20 @@ def revision_name(question: Question) -> str:
     return f"revision-{question.key}"
 
 
-def _prefix(question: Question, data: QueryDict) -> str:
-    """Autosave may send `value`/`value.day`…; the step form sends `q-<key>`/`q-<key>.day`…"""
-    if "value" in data or any(f"value.{part}" in data for part in DATE_PARTS):
-        return "value"
-    return field_name(question)
-
-
-def date_parts(question: Question, data: QueryDict) -> dict[str, str]:
-    prefix = _prefix(question, data)
-    return {part: data.get(f"{prefix}.{part}", "").strip() for part in DATE_PARTS}
-
-
-def is_sent(question: Question, data: QueryDict) -> bool:
-    """Whether the POST carries this question's answer at all. A missing box is never read as an
-    empty answer, which would clear a saved one; only checkboxes send nothing when none is ticked."""
-    if question.kind == Question.Kind.MULTIPLE_CHOICE:
-        return True
-    prefix = _prefix(question, data)
-    return prefix in data or any(f"{prefix}.{part}" in data for part in DATE_PARTS)
-
-
-def read_value(question: Question, data: QueryDict) -> str | list[str]:
-    """The raw answer from a POST, ready for services.normalise_answer. Dates come back as YYYY-MM-DD."""
-    prefix = _prefix(question, data)
-    if question.kind == Question.Kind.MULTIPLE_CHOICE:
-        return data.getlist(prefix)
-    if question.kind == Question.Kind.DATE:
-        if prefix in data and not any(f"{prefix}.{part}" in data for part in DATE_PARTS):
-            return data.get(prefix, "")  # already YYYY-MM-DD
-        return _date_from_parts(date_parts(question, data))
-    return data.get(prefix, "")
-
-
-def _date_from_parts(parts: dict[str, str]) -> str:
-    if not any(parts.values()):
-        return ""
-    missing = [part for part in DATE_PARTS if not parts[part]]
-    if missing:
-        raise InvalidAnswer(f"The date must include a {' and a '.join(missing)}.")
-    if not all(parts[part].isdigit() for part in DATE_PARTS) or len(parts["year"]) != 4:
-        raise InvalidAnswer("Enter a real date, for example 27 3 2026, with a 4-digit year.")
-    try:
-        return datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"])).isoformat()
-    except ValueError:
-        raise InvalidAnswer("Enter a real date, for example 27 3 2026.") from None
+def autosave_data(question: Question, data: QueryDict) -> QueryDict:
+    """Autosave may send the answer as `value` (`value.day`…) rather than `q-<key>` (`q-<key>.day`…):
+    the same answer under the step form's names."""
+    plain = [key for key in data if key == PLAIN_NAME or key.startswith(f"{PLAIN_NAME}.")]
+    if not plain:
+        return data
+    name = field_name(question)
+    renamed = QueryDict(mutable=True)
+    for key, values in data.lists():
+        if key in plain:
+            renamed.setlist(name + key.removeprefix(PLAIN_NAME), values)
+        elif key != name and not key.startswith(f"{name}."):
+            renamed.setlist(key, values)
+    return renamed
 
 
 def read_revision(question: Question, data: QueryDict) -> int | None:
@@ -111,16 +80,17 @@ class QuestionRow:
         return row
 
     @classmethod
-    def posted(cls, question: Question, answer: Answer | None, data: QueryDict) -> "QuestionRow":
+    def posted(cls, question: Question, answer: Answer | None, field: BoundField) -> "QuestionRow":
         """What the person typed, kept exactly, so that a refused save loses nothing."""
-        row = cls(question=question, answer=answer, revision=read_revision(question, data) or 0)
+        row = cls(question=question, answer=answer, revision=read_revision(question, field.form.data) or 0)
+        value = field.value()
         if question.kind == Question.Kind.DATE:
-            parts = date_parts(question, data)
-            row.day, row.month, row.year = parts["day"], parts["month"], parts["year"]
+            boxes = value if isinstance(value, list) else field.field.widget.decompress(value)
+            row.day, row.month, row.year = boxes
         elif question.kind == Question.Kind.MULTIPLE_CHOICE:
-            row.selected = data.getlist(field_name(question))
+            row.selected = list(value or [])
         else:
-            row.value = data.get(field_name(question), "").replace("\r\n", "\n")
+            row.value = (value or "").replace("\r\n", "\n")
             row.selected = [row.value] if question.options else []
         return row
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from config.forms import Checkboxes
+
 from .models import Resource
 from .search import MAX_QUERY_LENGTH
 
@@ -7,14 +9,18 @@ from .search import MAX_QUERY_LENGTH
 class ResourceFilterForm(forms.Form):
     """GET filters for the resources library. Unknown values are errors, not silently dropped."""
 
-    theme = forms.MultipleChoiceField(required=False, error_messages={"invalid_choice": "Select a theme from the list"})
+    theme = forms.MultipleChoiceField(
+        required=False, widget=Checkboxes, error_messages={"invalid_choice": "Select a theme from the list"}
+    )
     kind = forms.MultipleChoiceField(
         required=False,
+        widget=Checkboxes,
         choices=Resource.Kind.choices,
         error_messages={"invalid_choice": "Select a type of resource from the list"},
     )
     availability = forms.MultipleChoiceField(
         required=False,
+        widget=Checkboxes,
         choices=[
             (Resource.Availability.AVAILABLE, "Available to everyone"),
             (Resource.Availability.INTERNAL, "Cafcass intranet only"),
@@ -24,7 +30,8 @@ class ResourceFilterForm(forms.Form):
     )
 
     def __init__(self, *args, themes, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Each filter's first checkbox is filter-<name>-1 (_resource_list_content.html): error links go there.
+        super().__init__(*args, auto_id="filter-%s-1", **kwargs)
         self.themes = list(themes)
         several_bites = len({theme.knowledge_bite_id for theme in self.themes}) > 1
         self.fields["theme"].choices = [
@@ -39,8 +46,13 @@ class SearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         error_messages={"max_length": f"Search for {MAX_QUERY_LENGTH} characters or fewer"},
     )
-    type = forms.ChoiceField(required=False, error_messages={"invalid_choice": "Choose a type of result from the list"})
+    # Sent as a hidden input, so its errors link to the search box.
+    type = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Choose a type of result from the list"},
+    )
 
     def __init__(self, *args, sources, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="search-%s", **kwargs)
         self.fields["type"].choices = [("", "All")] + [(source.key, source.label) for source in sources]

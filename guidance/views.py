@@ -12,6 +12,8 @@ from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from config.pagination import pagination
+
 from . import related
 from .cache import content_version, page_cache_key
 from .charts import charts_for
@@ -71,6 +73,11 @@ class GuidancePageMixin:
             cache.set(key, page, settings.GUIDANCE_CACHE_SECONDS)
         context = {**page, "content": mark_safe(page["content"])}  # noqa: S308 - our templates, Markdown cleaned by nh3
         return render(request, "guidance/page.html", context, status=page["status"])
+
+    def render_to_response(self, context, **response_kwargs):
+        if context.get("page_obj"):  # for includes/_pagination.html
+            context["pagination"] = pagination(context["page_obj"], query=context.get("page_query", ""))
+        return super().render_to_response(context, **response_kwargs)
 
     def page_title(self, context) -> str:
         raise NotImplementedError

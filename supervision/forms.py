@@ -2,22 +2,21 @@
 
 import datetime
 
+from crispy_forms_gds.layout import Field, Size
 from django import forms
-from django.forms import BoundField
 from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Team, User
 from checklists.models import Checklist, ChecklistTemplate, Step
 from checklists.services import MAX_COMMENT_LENGTH
+from config.forms import DateInputField, GovukFormMixin, form_helper
 
 QUEUE_STATUSES = {
     Checklist.Status.SUBMITTED: "Waiting for review",
     Checklist.Status.RETURNED: "Returned for more reflection",
     Checklist.Status.SIGNED_OFF: "Signed off",
 }
+SMALL_LABEL = {"label_size": Size.for_label(Size.SMALL)}
 
 
 def person_label(user: User) -> str:
@@ -25,54 +24,24 @@ def person_label(user: User) -> str:
     return f"{full_name} ({user.username})" if full_name else user.username
 
 
-class SelectBoundField(BoundField):
-    """A select's <option> tags, built once here: a template loop costs several nodes for each of dozens."""
-
-    @cached_property
-    def options_html(self) -> SafeString:
-        value = self.value()
-        chosen = "" if value is None else str(value)
-        return mark_safe(  # noqa: S308 - every value and label is escaped
-            "\n".join(
-                f'<option value="{conditional_escape(option)}"{" selected" if str(option) == chosen else ""}>'
-                f"{conditional_escape(label)}</option>"
-                for option, label in self.field.choices
-            )
-        )
-
-
-class SelectField(forms.ChoiceField):
-    """A ChoiceField for supervision/_select.html."""
-
-    bound_field_class = SelectBoundField
-
-
-class ErrorAnchorMixin:
-    """Where the error summary links for an error that is not about one box: the first box."""
-
-    @property
-    def error_anchor(self) -> str:
-        return self[next(iter(self.fields))].id_for_label
-
-
-class QueueFilterForm(ErrorAnchorMixin, forms.Form):
+class QueueFilterForm(GovukFormMixin, forms.Form):
     """GET filters for the queue. Only the person's own teams and colleagues can be chosen."""
 
-    status = SelectField(
+    status = forms.ChoiceField(
         label="Status",
         required=False,
         choices=[("", "Waiting for review"), *QUEUE_STATUSES.items()],
         error_messages={"invalid_choice": "Choose waiting for review, returned or signed off"},
     )
-    team = SelectField(
+    team = forms.ChoiceField(
         label="Team", required=False, error_messages={"invalid_choice": "Choose one of the teams you supervise"}
     )
-    practitioner = SelectField(
+    practitioner = forms.ChoiceField(
         label="Practitioner",
         required=False,
         error_messages={"invalid_choice": "Choose a practitioner from the teams you supervise"},
     )
-    template = SelectField(
+    template = forms.ChoiceField(
         label="Checklist", required=False, error_messages={"invalid_choice": "Choose one of the checklists listed"}
     )
 
@@ -114,8 +83,8 @@ class QueueFilterForm(ErrorAnchorMixin, forms.Form):
         return lookups
 
 
-class TeamFilterForm(ErrorAnchorMixin, forms.Form):
-    team = SelectField(
+class TeamFilterForm(GovukFormMixin, forms.Form):
+    team = forms.ChoiceField(
         label="Team", required=False, error_messages={"invalid_choice": "Choose one of the teams you supervise"}
     )
 
@@ -142,8 +111,12 @@ class CommentBodyMixin:
 
 
 def _body_field(*, label: str, hint: str = "") -> forms.CharField:
-    # Not `required`: clean_body gives the message, so the browser's own validation never fires.
+    # Not `required`: clean_body gives the message.
     return forms.CharField(label=label, help_text=hint, required=False, strip=False, widget=forms.Textarea)
+
+
+def _body_layout() -> Field:
+    return Field.textarea("body", label_size=Size.SMALL, rows=5, max_characters=MAX_COMMENT_LENGTH)
 
 
 class StepChoiceMixin:
@@ -161,11 +134,11 @@ class StepChoiceMixin:
         return self._steps[value] if value else None
 
 
-class CommentForm(ErrorAnchorMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
+class CommentForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
     prefix = "comment"
 
     body = _body_field(label="Comment")
-    step = SelectField(
+    step = forms.ChoiceField(
         label="What is it about?",
         required=False,
         error_messages={"invalid_choice": "Choose the whole checklist or one of its steps"},
@@ -174,9 +147,10 @@ class CommentForm(ErrorAnchorMixin, CommentBodyMixin, StepChoiceMixin, forms.For
     def __init__(self, *args, steps: list[Step], **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_steps(steps)
+        self.helper = form_helper(_body_layout(), Field("step", context=SMALL_LABEL))
 
 
-class ReturnForm(ErrorAnchorMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
+class ReturnForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
     prefix = "return"
     body_required_message = "Enter what you would like the practitioner to reflect on further"
 
@@ -184,7 +158,7 @@ class ReturnForm(ErrorAnchorMixin, CommentBodyMixin, StepChoiceMixin, forms.Form
         label="What should they reflect on further?",
         hint="They will see this beside the checklist, can change their answers, and then submit it again.",
     )
-    step = SelectField(
+    step = forms.ChoiceField(
         label="Which part is it about?",
         required=False,
         error_messages={"invalid_choice": "Choose the whole checklist or one of its steps"},
@@ -193,65 +167,48 @@ class ReturnForm(ErrorAnchorMixin, CommentBodyMixin, StepChoiceMixin, forms.Form
     def __init__(self, *args, steps: list[Step], **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_steps(steps)
+        self.helper = form_helper(_body_layout(), Field("step", context=SMALL_LABEL))
 
 
-class SignOffForm(ErrorAnchorMixin, CommentBodyMixin, forms.Form):
+class SignOffForm(GovukFormMixin, CommentBodyMixin, forms.Form):
     prefix = "signoff"
     body_required = False
 
     body = _body_field(label="Comment (optional)", hint="For example, what was done well.")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(_body_layout())
 
-class DiscussedForm(forms.Form):
-    """A GOV.UK date input: day, month and year in separate boxes."""
 
-    prefix = "discussed"
-    EARLIEST_YEAR = 2000
-    # Set by clean(): the message, and which of the three boxes to highlight.
-    date_error = ""
-    date_error_fields: tuple[str, ...] = ()
+class DiscussedForm(GovukFormMixin, forms.Form):
+    """The date a checklist was discussed in supervision: today or earlier, and not before 2000."""
 
-    day = forms.CharField(required=False)
-    month = forms.CharField(required=False)
-    year = forms.CharField(required=False)
+    EARLIEST = datetime.date(2000, 1, 1)
 
-    def clean(self):
-        data = super().clean()
-        parts = {name: (data.get(name) or "").strip() for name in ("day", "month", "year")}
-        missing = [name for name, value in parts.items() if not value]
-        if len(missing) == 3:
-            self._date_error("Enter the date of the supervision discussion", ["day", "month", "year"])
-        elif missing:
-            self._date_error(f"The date must include a {' and '.join(missing)}", missing)
-        elif not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
-            self._date_error("The date must be a real date, like 27 3 2026", ["day", "month", "year"])
+    discussed = DateInputField(
+        label="Discussed in supervision",
+        required=True,
+        error_messages={"required": "Enter the date of the supervision discussion"},
+    )
+
+    def __init__(self, *args, checklist: Checklist, **kwargs):
+        super().__init__(*args, **kwargs)
+        if checklist.discussed_on:
+            hint = f"Recorded as {checklist.discussed_on:%-d %B %Y}. Enter a new date to change it."
         else:
-            try:
-                on = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-            except ValueError:
-                self._date_error("The date must be a real date, like 27 3 2026", ["day", "month", "year"])
-            else:
-                if on > timezone.localdate():
-                    self._date_error("The date must be today or in the past", ["day", "month", "year"])
-                elif on.year < self.EARLIEST_YEAR:
-                    self._date_error(f"The date must be after 1 January {self.EARLIEST_YEAR}", ["year"])
-                else:
-                    data["on"] = on
-        return data
+            hint = f"When did you discuss this checklist with {checklist.author}?"
+        self.fields["discussed"].help_text = f"{hint} For example, 27 3 2026."
+        self.helper = form_helper(
+            Field("discussed", context={"legend_size": Size.for_legend(Size.MEDIUM), "legend_tag": "h3"})
+        )
 
-    @property
-    def error_anchor(self) -> str:
-        return f"id_{self.prefix}-{(self.date_error_fields or ['day'])[0]}"
-
-    @property
-    def parts(self) -> list[tuple[str, str, int, str]]:
-        """Each box of the date input: name, label, width and what was typed."""
-        sizes = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
-        return [
-            (name, label, width, (self[name].value() or "") if self.is_bound else "") for name, label, width in sizes
-        ]
-
-    def _date_error(self, message: str, fields: list[str]) -> None:
-        self.date_error = message
-        self.date_error_fields = fields
-        raise forms.ValidationError(message)
+    def clean_discussed(self) -> datetime.date:
+        on = self.cleaned_data["discussed"]
+        if on > timezone.localdate():
+            raise forms.ValidationError("The date must be today or in the past")
+        if on < self.EARLIEST:
+            raise forms.ValidationError(
+                f"The date must be after {self.EARLIEST:%-d %B %Y}", params={"parts": ("year",)}
+            )
+        return on

@@ -21,8 +21,9 @@ from checklists import services
 from checklists.access import OwnChecklist, get_checklist_for_review
 from checklists.formats import checklist_url_maker, short_moment
 from checklists.models import Checklist, ChecklistTemplate
-from checklists.timeline import page_link, timeline_page
+from checklists.timeline import timeline_page
 from checklists.walkthrough import load_structure
+from config.pagination import pagination
 
 from .forms import (
     QUEUE_STATUSES,
@@ -66,25 +67,10 @@ def _require_reviewer(user: User) -> None:
 
 
 def _pagination(request, page, *, label: str) -> dict:
-    """Links for the GOV.UK pagination component: numbered pages, previous and next."""
-
-    def url(number: int) -> str:
-        return page_link(request, number)
-
-    items = [
-        {"ellipsis": True}
-        if number == Paginator.ELLIPSIS
-        else {"number": number, "url": url(number), "current": number == page.number}
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    ]
-    return {
-        "label": label,
-        "items": items,
-        "previous_url": url(page.previous_page_number()) if page.has_previous() else "",
-        "next_url": url(page.next_page_number()) if page.has_next() else "",
-        "previous_label": "Previous",
-        "next_label": "Next",
-    }
+    """Page links that keep the list's other filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return pagination(page, query=query.urlencode(), label=label)
 
 
 def _waiting(days: int) -> str:
@@ -265,7 +251,7 @@ def _review_page(request, checklist: Checklist, *, structure=None, forms=None, s
         "comment_form": forms.get("comment") or CommentForm(steps=steps),
         "return_form": forms.get("return") or ReturnForm(steps=steps),
         "signoff_form": forms.get("signoff") or SignOffForm(),
-        "discussed_form": forms.get("discussed") or DiscussedForm(),
+        "discussed_form": forms.get("discussed") or DiscussedForm(checklist=checklist),
         "timeline_items": events,
         "timeline_pagination": timeline_pagination,
         "error_form": error_form,
@@ -389,9 +375,10 @@ def sign_off(request, checklist, steps):
 @_action
 def record_discussion(request, checklist, steps):
     """Record the date the checklist was discussed in supervision."""
-    form = DiscussedForm(request.POST)
+    form = DiscussedForm(request.POST, checklist=checklist)
     if form.is_valid() and _attempt(
-        form, lambda: services.record_discussion(checklist=checklist, by=request.user, on=form.cleaned_data["on"])
+        form,
+        lambda: services.record_discussion(checklist=checklist, by=request.user, on=form.cleaned_data["discussed"]),
     ):
-        return f"Recorded that it was discussed in supervision on {form.cleaned_data['on']:%-d %B %Y}."
+        return f"Recorded that it was discussed in supervision on {form.cleaned_data['discussed']:%-d %B %Y}."
     return ("discussed", form)

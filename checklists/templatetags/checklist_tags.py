@@ -1,5 +1,8 @@
+import datetime
+
 from django import template
 
+from checklists.formats import govuk_time, moment
 from checklists.models import Checklist
 from checklists.related import checklists_for_theme
 
@@ -11,6 +14,18 @@ TAG_COLOURS = {
     Checklist.Status.RETURNED: "govuk-tag--orange",
     Checklist.Status.SIGNED_OFF: "govuk-tag--green",
 }
+
+
+@register.filter(name="govuk_time")
+def govuk_time_filter(value: datetime.datetime | None) -> str:
+    """A time in the GOV.UK style, in local time: "9:28pm"."""
+    return govuk_time(value) if value else ""
+
+
+@register.filter
+def govuk_datetime(value: datetime.datetime | None) -> str:
+    """A moment in the GOV.UK style, in local time: "3 March 2026 at 9:28pm"."""
+    return moment(value)["text"] if value else ""
 
 
 @register.inclusion_tag("checklists/_status_tag.html")

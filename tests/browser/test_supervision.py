@@ -56,15 +56,20 @@ def test_a_supervisor_returns_a_checklist_from_the_queue(page, waiting, console)
     assert [error for error in console.errors if "status of 400" not in error] == []
 
 
-def test_recording_a_discussion_with_a_future_date_keeps_what_was_typed(page, waiting):
+def test_recording_a_discussion_with_a_future_date_keeps_what_was_typed_and_links_to_the_date(page, waiting):
     sign_in(page, "supervisor")
     page.goto(f"/supervision/{waiting.pk}/")
-    page.fill("#id_discussed-day", "1")
-    page.fill("#id_discussed-month", "1")
-    page.fill("#id_discussed-year", "2999")
+    discussed = page.get_by_role("group", name="Discussed in supervision")
+    discussed.get_by_label("Day").fill("1")
+    discussed.get_by_label("Month").fill("1")
+    discussed.get_by_label("Year").fill("2999")
     page.get_by_role("button", name="Record the discussion").click()
     assert page.get_by_text("The date must be today or in the past").first.is_visible()
-    assert page.input_value("#id_discussed-year") == "2999"
+    assert discussed.get_by_label("Year").input_value() == "2999"
+    # The error summary's link puts focus in the date's first box.
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    page.locator(".govuk-error-summary a").first.click()
+    expect(discussed.get_by_label("Day")).to_be_focused()
     check_axe(page, "discussion date error")
     waiting.refresh_from_db()
     assert waiting.discussed_on is None

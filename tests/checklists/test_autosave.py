@@ -31,7 +31,8 @@ def test_it_saves_the_answer_and_reports_the_time_and_new_revision(client_for, f
     response = post(client, checklist, "what-happened", "Shouting was heard.")
     assert response.status_code == 200
     content = response.content.decode()
-    assert re.search(r"Saved at <time datetime=\"[^\"]+\">\d\d:\d\d</time>", content)
+    # The time as GOV.UK writes it: "9:28pm", "9am", "midday" or "midnight".
+    assert re.search(r"Saved at <time datetime=\"[^\"]+\">(\d{1,2}(:\d\d)?[ap]m|midday|midnight)</time>", content)
     # The fragment never contains the input itself, only its status and the new revision (out of band).
     assert "<textarea" not in content
     assert '<input type="hidden" id="revision-what-happened" name="revision-what-happened" value="1"' in content
@@ -145,13 +146,15 @@ def test_an_oversized_answer_is_refused_with_the_limit(client_for, fca, checklis
 @pytest.mark.parametrize(
     ("key", "fields", "message"),
     [
-        ("when", {"q-when.day": "31", "q-when.month": "2", "q-when.year": "2026"}, b"Enter a real date"),
-        ("when", {"q-when.day": "x", "q-when.month": "2", "q-when.year": "2026"}, b"Enter a real date"),
+        ("when", {"q-when.day": "31", "q-when.month": "2", "q-when.year": "2026"}, b"The date must be a real date"),
+        ("when", {"q-when.day": "x", "q-when.month": "2", "q-when.year": "2026"}, b"The date must be a real date"),
         ("when", {"q-when.day": "1", "q-when.year": "2026"}, b"must include a month"),
-        ("when", {"value": "2026-13-01"}, b"Enter a real date"),
+        ("when", {"value": "2026-13-01"}, b"The date must be a real date"),
         ("safe-now", {"q-safe-now": "maybe"}, b"Choose yes, no or not sure"),
         ("threshold", {"q-threshold": "s99"}, b"Choose one of the options given"),
         ("risk-factors", {"q-risk-factors": ["domestic-abuse", "burglary"]}, b"Choose from the options given"),
+        ("what-happened", {"q-what-happened": "A\x00B"}, b"Not saved: Your answer contains a character that cannot"),
+        ("summary", {"value": "x" * 201}, b"Your answer is 201 characters. It must be 200 characters or fewer."),
     ],
 )
 def test_a_malformed_value_is_refused(client_for, fca, checklist, key, fields, message):

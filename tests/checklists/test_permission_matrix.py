@@ -275,7 +275,7 @@ def post_data(kind, checklist, template):
     if kind == "return":
         return {"return-body": "Reflect more, says the matrix"}
     if kind == "discussed":
-        return {"discussed-day": today.day, "discussed-month": today.month, "discussed-year": today.year}
+        return {"discussed.day": today.day, "discussed.month": today.month, "discussed.year": today.year}
     if kind == "admin":
         return {"post": "yes"}
     return {}

@@ -247,7 +247,7 @@ def test_a_half_entered_date_is_refused_and_kept(client_for, fca, walkthrough_te
         step_url(checklist, 1), {"q-when.day": "31", "q-when.month": "2", "q-when.year": "2026", "action": "continue"}
     )
     assert response.status_code == 400
-    assert b"Enter a real date" in response.content
+    assert b"The date must be a real date" in response.content
     assert b'name="q-when.day" type="text" inputmode="numeric" value="31"' in response.content
     response = client.post(step_url(checklist, 1), {"q-when.day": "3", "q-when.year": "2026", "action": "continue"})
     assert b"The date must include a month" in response.content
@@ -544,3 +544,28 @@ def test_a_step_form_without_a_box_keeps_that_answer(client_for, fca, walkthroug
     assert response.status_code == 302
     stored = answer(checklist, "what-happened")
     assert (stored.value, stored.revision) == ("A neighbour called the police.", 1)
+
+
+def test_a_nul_character_is_refused_with_a_clear_message_and_the_other_answers_are_saved(
+    client_for, fca, walkthrough_template
+):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    response = client.post(
+        step_url(checklist, 1),
+        {
+            "q-what-happened": "Shouting\x00 was heard",
+            "revision-what-happened": "0",
+            "q-when.day": "27",
+            "q-when.month": "3",
+            "q-when.year": "2026",
+            "revision-when": "0",
+            "action": "continue",
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    message = "Your answer contains a character that cannot be saved. Remove it and try again."
+    assert f'<a href="#q-what-happened">{message} (‘What is the new information?’)</a>' in content
+    assert answer(checklist, "what-happened") is None
+    assert answer(checklist, "when").value == "2026-03-27"

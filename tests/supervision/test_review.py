@@ -245,7 +245,7 @@ def test_the_timeline_shows_each_event_as_it_was_and_people_by_their_current_nam
     client = client_for(supervisor)
     first = client.get(review_url(submitted)).content.decode()
     # British Summer Time: 9:30 in London is 8:30 UTC.
-    assert '<time datetime="2026-07-01T09:30:00+01:00">1 July 2026 at 9:30a.m.</time>' in first
+    assert '<time datetime="2026-07-01T09:30:00+01:00">1 July 2026 at 9:30am</time>' in first
     assert "On 30 June 2026" in first
 
     supervisor.first_name, supervisor.last_name = "Renamed", "Person"

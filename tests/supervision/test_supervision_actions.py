@@ -42,7 +42,7 @@ def events(checklist, kind):
 
 def today_parts(days_ago=0):
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
-    return {"discussed-day": str(day.day), "discussed-month": str(day.month), "discussed-year": str(day.year)}
+    return {"discussed.day": str(day.day), "discussed.month": str(day.month), "discussed.year": str(day.year)}
 
 
 # --- comments ---------------------------------------------------------------------------------------
@@ -212,15 +212,31 @@ def test_it_records_a_discussion_after_sign_off(client_for, supervisor, fca, tem
 @pytest.mark.parametrize(
     "data, message, anchor",
     [
-        ({}, b"Enter the date of the supervision discussion", b"#id_discussed-day"),
-        ({"discussed-day": "3", "discussed-month": "", "discussed-year": "2026"}, b"must include a month", b"-month"),
-        ({"discussed-day": "31", "discussed-month": "2", "discussed-year": "2026"}, b"must be a real date", b"-day"),
-        ({"discussed-day": "x", "discussed-month": "2", "discussed-year": "2026"}, b"must be a real date", b"-day"),
-        ({"discussed-day": "1", "discussed-month": "2", "discussed-year": "26"}, b"must be a real date", b"-day"),
+        ({}, b"Enter the date of the supervision discussion", b'href="#id_discussed"'),
         (
-            {"discussed-day": "1", "discussed-month": "2", "discussed-year": "1999"},
-            b"must be after 1 January",
-            b"-year",
+            {"discussed.day": "3", "discussed.month": "", "discussed.year": "2026"},
+            b"The date must include a month",
+            b'href="#id_discussed.month"',
+        ),
+        (
+            {"discussed.day": "31", "discussed.month": "2", "discussed.year": "2026"},
+            b"The date must be a real date",
+            b'href="#id_discussed"',
+        ),
+        (
+            {"discussed.day": "x", "discussed.month": "2", "discussed.year": "2026"},
+            b"The date must be a real date",
+            b'href="#id_discussed"',
+        ),
+        (
+            {"discussed.day": "1", "discussed.month": "2", "discussed.year": "26"},
+            b"The date must be a real date",
+            b'href="#id_discussed"',
+        ),
+        (
+            {"discussed.day": "1", "discussed.month": "2", "discussed.year": "1999"},
+            b"The date must be after 1 January 2000",
+            b'href="#id_discussed.year"',
         ),
     ],
 )
@@ -230,7 +246,8 @@ def test_it_refuses_a_missing_or_impossible_date(client_for, supervisor, submitt
     assert response.status_code == 400
     assert message in response.content
     assert anchor in response.content
-    assert b"govuk-date-input__input govuk-input--width-2 govuk-input--error" in response.content or anchor == b"-year"
+    highlighted = b"govuk-date-input__input govuk-input--width-2 govuk-input--error" in response.content
+    assert highlighted == (anchor != b'href="#id_discussed.year"')  # a year too early marks the year alone
     assert snapshot(submitted) == before
 
 
@@ -241,7 +258,7 @@ def test_it_refuses_a_date_in_the_future(client_for, supervisor, submitted):
     assert b"The date must be today or in the past" in response.content
     # What was typed stays in the boxes.
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    assert f'name="discussed-year" type="text" inputmode="numeric" value="{tomorrow.year}"'.encode() in response.content
+    assert f'name="discussed.year" type="text" inputmode="numeric" value="{tomorrow.year}"'.encode() in response.content
     assert snapshot(submitted) == before
 
 
