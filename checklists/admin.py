@@ -7,6 +7,7 @@ content: only superusers may look at them here, and nobody can change them.
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -190,7 +191,7 @@ class PromptAdmin(FrozenTemplateMixin, TemplateChoiceMixin, admin.ModelAdmin):
     list_select_related = ("template", "show_on_step", "question")
 
 
-class SuperuserReadOnlyMixin:
+class SuperuserReadOnlyPermissions:
     """Casework, not content: superusers may look, nobody may change anything here."""
 
     def has_module_permission(self, request):
@@ -209,7 +210,39 @@ class SuperuserReadOnlyMixin:
         return False
 
 
-class AnswerInline(SuperuserReadOnlyMixin, admin.TabularInline):
+class SuperuserReadOnlyMixin(SuperuserReadOnlyPermissions):
+    """To anyone but a superuser, every page here is a 404, as a checklist is to a stranger elsewhere.
+
+    Django's admin would answer 403 for a record that exists and redirect for one that doesn't,
+    which would tell which ids are real.
+    """
+
+    def _only_superusers(self, request) -> None:
+        if not (request.user.is_active and request.user.is_superuser):
+            raise Http404
+
+    def changelist_view(self, request, extra_context=None):
+        self._only_superusers(request)
+        return super().changelist_view(request, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        self._only_superusers(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._only_superusers(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._only_superusers(request)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._only_superusers(request)
+        return super().history_view(request, object_id, extra_context)
+
+
+class AnswerInline(SuperuserReadOnlyPermissions, admin.TabularInline):
     model = Answer
     extra = 0
     fields = ("question", "value", "revision", "updated_at")
@@ -219,7 +252,7 @@ class AnswerInline(SuperuserReadOnlyMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("question__step")
 
 
-class CommentInline(SuperuserReadOnlyMixin, admin.TabularInline):
+class CommentInline(SuperuserReadOnlyPermissions, admin.TabularInline):
     model = Comment
     extra = 0
     fields = ("step", "author", "body", "created_at")
@@ -229,7 +262,7 @@ class CommentInline(SuperuserReadOnlyMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("step", "author")
 
 
-class EventInline(SuperuserReadOnlyMixin, admin.TabularInline):
+class EventInline(SuperuserReadOnlyPermissions, admin.TabularInline):
     model = Event
     extra = 0
     fields = ("kind", "actor", "detail", "created_at")

@@ -23,6 +23,7 @@ from .search import MAX_QUERY_LENGTH, search, sources
 
 RESOURCES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
+MAX_SEARCH_PAGE = 10_000  # far past any real result; keeps the OFFSET within the database's range
 FILTER_HEADINGS = {"theme": "Theme", "kind": "Type", "availability": "Availability"}
 
 
@@ -51,6 +52,8 @@ class GuidancePageMixin:
     puts them in base.html for each request, with that request's CSRF token and CSP nonce.
     """
 
+    cache_content = True
+
     @classmethod
     def as_view(cls, **initkwargs):
         # Read-only: no request transaction (on SQLite it would take the write lock).
@@ -59,7 +62,7 @@ class GuidancePageMixin:
     def get(self, request, *args, **kwargs):
         # The version is read before the content: a write committed in between retires this copy.
         key = page_cache_key(request, content_version())
-        page = cache.get(key)
+        page = cache.get(key) if self.cache_content else None
         if page is None:
             response = super().get(request, *args, **kwargs)
             context = response.context_data
@@ -70,7 +73,8 @@ class GuidancePageMixin:
                 "search_query": context.get("search_query", ""),
                 "status": response.status_code,
             }
-            cache.set(key, page, settings.GUIDANCE_CACHE_SECONDS)
+            if self.cache_content:
+                cache.set(key, page, settings.GUIDANCE_CACHE_SECONDS)
         context = {**page, "content": mark_safe(page["content"])}  # noqa: S308 - our templates, Markdown cleaned by nh3
         return render(request, "guidance/page.html", context, status=page["status"])
 
@@ -299,6 +303,8 @@ class SearchView(GuidancePageMixin, TemplateView):
     """Results grouped by type; `type` pages through all the results of one type."""
 
     template_name = "guidance/_search_content.html"
+    # People may search for anything, a case number or a name included: never keep what they typed.
+    cache_content = False
 
     @cached_property
     def form(self) -> SearchForm:
@@ -332,7 +338,7 @@ class SearchView(GuidancePageMixin, TemplateView):
             page_number = self.request.GET.get("page") or 1
             try:
                 page_number = int(page_number)
-                if page_number < 1:
+                if not 1 <= page_number <= MAX_SEARCH_PAGE:
                     raise ValueError
             except ValueError:
                 raise Http404("That page of results does not exist.") from None

@@ -242,12 +242,12 @@ ROWS = [
         writes=dict.fromkeys(REVIEWERS, discussed),
     ),
     # Admin: casework and the audit trail are for superusers only, read-only ---------------------
-    Row("admin:checklists_checklist_change", "GET", S, codes(302, 302, 302, 302, 302, 302, 403, 200), records=VIEWED),
-    Row("admin:checklists_checklist_delete", "POST", S, codes(302, 302, 302, 302, 302, 302, 403, 403), data="admin"),
-    Row("admin:checklists_checklist_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 403, 200)),
-    Row("admin:checklists_event_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 403, 200)),
-    Row("admin:checklists_purgerecord_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 403, 200)),
-    Row("admin:auditlog_logentry_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 403, 200)),
+    Row("admin:checklists_checklist_change", "GET", S, codes(302, 302, 302, 302, 302, 302, 404, 200), records=VIEWED),
+    Row("admin:checklists_checklist_delete", "POST", S, codes(302, 302, 302, 302, 302, 302, 404, 403), data="admin"),
+    Row("admin:checklists_checklist_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 404, 200)),
+    Row("admin:checklists_event_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 404, 200)),
+    Row("admin:checklists_purgerecord_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 404, 200)),
+    Row("admin:auditlog_logentry_changelist", "GET", None, codes(302, 302, 302, 302, 302, 302, 404, 200)),
 ]
 
 

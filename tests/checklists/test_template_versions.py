@@ -196,8 +196,8 @@ def test_retiring_stops_new_checklists_but_old_ones_carry_on(client_for, editor,
 def test_editors_cannot_see_or_change_checklists_in_admin(client_for, editor, fca, walkthrough_template):
     checklist = ChecklistFactory(template=walkthrough_template, author=fca)
     client = client_for(editor)
-    assert client.get(reverse("admin:checklists_checklist_changelist")).status_code == 403
-    assert client.get(reverse("admin:checklists_checklist_change", args=[checklist.pk])).status_code == 403
+    assert client.get(reverse("admin:checklists_checklist_changelist")).status_code == 404
+    assert client.get(reverse("admin:checklists_checklist_change", args=[checklist.pk])).status_code == 404
     assert b"checklists/checklist/" not in client.get(reverse("admin:index")).content
 
 

@@ -94,7 +94,12 @@ def revise_all_titles() -> None:
 # --- Served from the cache ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+# Search shows what people typed, which may name a case: its pages are never cached.
+SEARCH_PAGES = {"search", "search one type", "search without results"}
+CACHED_PAGES = [page for page in PAGES if page not in SEARCH_PAGES]
+
+
+@pytest.mark.parametrize("page", CACHED_PAGES)
 def test_it_serves_every_reader_the_cached_content_until_the_version_moves_on(content, fca, other_fca, page):
     first = signed_in(fca).get(PAGES[page])
     assert first.status_code == 200
@@ -106,6 +111,20 @@ def test_it_serves_every_reader_the_cached_content_until_the_version_moves_on(co
         assert main(again) == main(first)
     bump_version()
     assert "(revised)" in main(signed_in(other_fca).get(PAGES[page]))
+
+
+@pytest.mark.parametrize("page", sorted(SEARCH_PAGES))
+def test_it_never_caches_a_search(content, fca, page):
+    client = signed_in(fca)
+    assert client.get(PAGES[page]).status_code == 200
+    revise_all_titles()
+    assert Theme.objects.get(slug="daily-life").title == "Daily life (revised)"
+    assert client.get(PAGES[page]).status_code == 200
+    assert (
+        not cache.keys(f"*{PAGE_KEY_PREFIX}:*")
+        if hasattr(cache, "keys")
+        else not any(f"{PAGE_KEY_PREFIX}:" in key for key in cache._cache)
+    )
 
 
 def test_it_renders_every_request_afresh_with_caching_off(content, client_for, fca, settings):
@@ -236,7 +255,7 @@ def test_it_never_caches_a_csrf_token_a_nonce_or_a_name(content, editor, fca):
             assert response.status_code == 200, url
             assert "csrfmiddlewaretoken" in response.content.decode()  # the header's sign-out form
     fragments = cached_fragments()
-    assert len(fragments) == 2 * len(PAGES)
+    assert len(fragments) == 2 * len(CACHED_PAGES)
     for fragment in fragments:
         assert "csrfmiddlewaretoken" not in fragment
         assert "nonce" not in fragment
