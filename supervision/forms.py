@@ -122,12 +122,14 @@ def _body_layout() -> Field:
 class StepChoiceMixin:
     """A step of this checklist's template, or the whole checklist. Any other id is refused."""
 
-    def _setup_steps(self, steps: list[Step]) -> None:
+    def __init__(self, *args, steps: list[Step], **kwargs):
+        super().__init__(*args, **kwargs)
         self._steps = {str(step.pk): step for step in steps}
         self.fields["step"].choices = [
             ("", "Whole checklist"),
             *((str(step.pk), f"Step {step.number}: {step.title}") for step in steps),
         ]
+        self.helper = form_helper(_body_layout(), Field("step", context=SMALL_LABEL))
 
     def clean_step(self) -> Step | None:
         value = self.cleaned_data.get("step")
@@ -144,11 +146,6 @@ class CommentForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form)
         error_messages={"invalid_choice": "Choose the whole checklist or one of its steps"},
     )
 
-    def __init__(self, *args, steps: list[Step], **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_steps(steps)
-        self.helper = form_helper(_body_layout(), Field("step", context=SMALL_LABEL))
-
 
 class ReturnForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
     prefix = "return"
@@ -163,11 +160,6 @@ class ReturnForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose the whole checklist or one of its steps"},
     )
-
-    def __init__(self, *args, steps: list[Step], **kwargs):
-        super().__init__(*args, **kwargs)
-        self._setup_steps(steps)
-        self.helper = form_helper(_body_layout(), Field("step", context=SMALL_LABEL))
 
 
 class SignOffForm(GovukFormMixin, CommentBodyMixin, forms.Form):
