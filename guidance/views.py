@@ -61,8 +61,8 @@ class GuidancePageMixin:
 
     def get(self, request, *args, **kwargs):
         # The version is read before the content: a write committed in between retires this copy.
-        key = page_cache_key(request, content_version())
-        page = cache.get(key) if self.cache_content else None
+        key = page_cache_key(request, content_version()) if self.cache_content else None
+        page = cache.get(key) if key else None
         if page is None:
             response = super().get(request, *args, **kwargs)
             context = response.context_data
@@ -73,7 +73,7 @@ class GuidancePageMixin:
                 "search_query": context.get("search_query", ""),
                 "status": response.status_code,
             }
-            if self.cache_content:
+            if key:
                 cache.set(key, page, settings.GUIDANCE_CACHE_SECONDS)
         context = {**page, "content": mark_safe(page["content"])}  # noqa: S308 - our templates, Markdown cleaned by nh3
         return render(request, "guidance/page.html", context, status=page["status"])
