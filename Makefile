@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.local
 .PHONY: help venv setup run test test-browser lint format assets bench browser clean
 
 help:
-	@echo "make run           set up (venv, migrate, content, demo users) and serve on http://$(HOST):$(PORT)"
+	@echo "make run           set up (venv, migrate, content, demo users), serve on http://$(HOST):$(PORT) with a worker"
 	@echo "make test          run the whole test suite (needs Chromium for tests/browser)"
 	@echo "make test-browser  run only the real-browser tests"
 	@echo "make lint          ruff and djlint"
@@ -32,8 +32,9 @@ setup: venv
 	$(PY) manage.py load_checklist_templates
 	$(PY) manage.py create_demo_users
 
+# The web server and one task worker, under honcho; Ctrl-C stops both.
 run: setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PATH="$(abspath $(VENV))/bin:$$PATH" HOST=$(HOST) WEB_PORT=$(PORT) $(VENV)/bin/honcho start
 
 # Chromium comes from Debian's packages; install it when it is missing and we are allowed to.
 browser:

@@ -100,3 +100,11 @@ def plus_session():
     """A page's queries besides reading the session, plus that read: cached_db sessions read Redis instead."""
     session_queries = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     return lambda count: count + session_queries
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run the queued tasks now, as the worker would; returns how many ran."""
+    from tests.tasks_support import run_queued_tasks
+
+    return run_queued_tasks

@@ -29,11 +29,14 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "guidance",
     "casestudies",
     "checklists",
     "supervision",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +188,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# A hung mail server fails the attempt, which is retried, rather than holding a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT_SECONDS", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Practice Hub <no-reply@practicehub.invalid>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -195,6 +200,25 @@ NOTIFY_ON_SIGN_OFF = env_bool("NOTIFY_ON_SIGN_OFF", True)
 REVIEW_OVERDUE_WORKING_DAYS = env_int("REVIEW_OVERDUE_WORKING_DAYS", 5, minimum=1)
 CHECKLIST_RETENTION_DAYS = env_int("CHECKLIST_RETENTION_DAYS", 365 * 2, minimum=1)
 GUIDANCE_CACHE_SECONDS = env_int("GUIDANCE_CACHE_SECONDS", 600)
+
+# Background work: tasks are rows in this database, run by `manage.py worker` (see the README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task that fails for a passing reason (the mail server is down) is retried with doubling waits,
+# up to the maximum, until this long after it was enqueued; then it stays failed in admin.
+TASK_RETRY_FOR_HOURS = env_int("TASK_RETRY_FOR_HOURS", 24, minimum=24)
+TASK_RETRY_BASE_SECONDS = env_int("TASK_RETRY_BASE_SECONDS", 30, minimum=1)
+TASK_RETRY_MAX_DELAY_SECONDS = env_int("TASK_RETRY_MAX_DELAY_SECONDS", 15 * 60, minimum=1)
+# A task still running after this long belonged to a worker that died, and is run again.
+TASK_STALLED_AFTER_SECONDS = env_int("TASK_STALLED_AFTER_SECONDS", 15 * 60, minimum=1)
+TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 14, minimum=1)
+SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 30, minimum=1)
+# Cron times are local (Europe/London). A run missed by more than its grace is skipped, not run late.
+SCHEDULED_JOBS = [
+    {"name": "purge_checklists", "cron": "30 2 * * *", "task": "checklists.tasks.purge_checklists", "grace_minutes": 720},
+    {"name": "clear_sessions", "cron": "0 3 * * *", "task": "accounts.tasks.clear_sessions", "grace_minutes": 720},
+    {"name": "prune_tasks", "cron": "30 3 * * *", "task": "jobs.tasks.prune_finished", "grace_minutes": 720},
+    {"name": "overdue_digest", "cron": "30 7 * * 1-5", "task": "supervision.tasks.send_overdue_digests", "grace_minutes": 180},
+]
 
 # Logs go to stdout. Only the request line and status are logged, never bodies or query strings
 # beyond what Django itself records for errors (which never include POST data at this level).
