@@ -214,10 +214,20 @@ TASK_RESULTS_KEPT_DAYS = env_int("TASK_RESULTS_KEPT_DAYS", 14, minimum=1)
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 30, minimum=1)
 # Cron times are local (Europe/London). A run missed by more than its grace is skipped, not run late.
 SCHEDULED_JOBS = [
-    {"name": "purge_checklists", "cron": "30 2 * * *", "task": "checklists.tasks.purge_checklists", "grace_minutes": 720},
+    {
+        "name": "purge_checklists",
+        "cron": "30 2 * * *",
+        "task": "checklists.tasks.purge_checklists",
+        "grace_minutes": 720,
+    },
     {"name": "clear_sessions", "cron": "0 3 * * *", "task": "accounts.tasks.clear_sessions", "grace_minutes": 720},
     {"name": "prune_tasks", "cron": "30 3 * * *", "task": "jobs.tasks.prune_finished", "grace_minutes": 720},
-    {"name": "overdue_digest", "cron": "30 7 * * 1-5", "task": "supervision.tasks.send_overdue_digests", "grace_minutes": 180},
+    {
+        "name": "overdue_digest",
+        "cron": "30 7 * * 1-5",
+        "task": "supervision.tasks.send_overdue_digests",
+        "grace_minutes": 180,
+    },
 ]
 
 # Logs go to stdout. Only the request line and status are logged, never bodies or query strings
