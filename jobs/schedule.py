@@ -1,6 +1,6 @@
 """The scheduler: each tick enqueues the jobs whose time has come, once, however many workers tick.
 
-A job's run is named after its slot (`purge_checklists@2026-12-07T02:30`); taking that name and
+A job's run is named after its slot (`purge_checklists@2026-12-07T02:30+00:00`); taking that name and
 enqueuing the task happen in one transaction, so a slot is enqueued exactly once or not at all.
 A slot older than the job's grace is skipped rather than run late.
 """
@@ -56,10 +56,13 @@ def tick(now: datetime.datetime | None = None) -> list[str]:
         if now - slot > job.grace:
             continue
         run = f"{job.name}@{slot.isoformat(timespec='minutes')}"
-        with transaction.atomic():
-            if Claim.take(run):
-                import_string(job.task).enqueue()
-                taken.append(run)
+        try:
+            with transaction.atomic():
+                if Claim.take(run):
+                    import_string(job.task).enqueue()
+                    taken.append(run)
+        except Exception:  # noqa: BLE001 - one broken job must not stop the others
+            logger.exception("Could not enqueue %s", run)
     for run in taken:
         logger.info("Scheduled %s", run)
     return taken

@@ -29,7 +29,8 @@ def send_overdue_digests() -> int:
     )
     sent = 0
     for supervisor in supervisors.iterator():
-        count = overdue.in_review_for(supervisor).exclude(author_id=supervisor.pk).count()
+        # The teams they supervise by membership: a superuser's reach is not "your teams".
+        count = overdue.filter(team_id__in=supervisor.supervised_team_ids).exclude(author_id=supervisor.pk).count()
         if not count:
             continue
         # The claim and the email commit together, so a second run the same day sends nothing more.

@@ -154,14 +154,15 @@ def test_a_job_in_the_hour_the_clocks_change_runs_once_that_night(settings, nigh
     assert Claim.objects.count() == 1
 
 
-def test_a_failing_job_takes_no_claim_so_the_next_tick_tries_again(settings):
-    settings.SCHEDULED_JOBS = [{**PURGE, "task": "checklists.tasks.no_such_task"}]
-    with pytest.raises(ImportError):
-        tick(utc(2026, 12, 7, 2, 31))
-    # The claim and the enqueue are one transaction: neither is left behind.
-    assert not Claim.objects.exists()
-    settings.SCHEDULED_JOBS = [PURGE]
-    assert tick(utc(2026, 12, 7, 2, 32)) == ["purge_checklists@2026-12-07T02:30+00:00"]
+def test_a_failing_job_takes_no_claim_stops_no_other_job_and_is_tried_again(settings, caplog):
+    broken = {**PURGE, "name": "broken", "task": "checklists.tasks.no_such_task"}
+    settings.SCHEDULED_JOBS = [broken, PURGE]
+    assert tick(utc(2026, 12, 7, 2, 31)) == ["purge_checklists@2026-12-07T02:30+00:00"]
+    assert "Could not enqueue broken@2026-12-07T02:30+00:00" in caplog.text
+    # The claim and the enqueue are one transaction: the broken job leaves no claim behind.
+    assert list(Claim.objects.values_list("name", flat=True)) == ["purge_checklists@2026-12-07T02:30+00:00"]
+    settings.SCHEDULED_JOBS = [{**broken, "task": PURGE["task"]}]
+    assert tick(utc(2026, 12, 7, 2, 32)) == ["broken@2026-12-07T02:30+00:00"]
 
 
 # --- stalled tasks ---------------------------------------------------------------------------------
@@ -310,3 +311,17 @@ def test_tasks_status_counts_the_queue_and_shows_the_oldest_waiting_task():
     when = timezone.localtime(oldest)
     assert lines[1] == f"Oldest waiting: enqueued {when:%Y-%m-%d %H:%M:%S} (3\xa0hours ago)"
     assert lines[2:] == ["Running: 1", "Failed: 2"]
+
+
+def test_the_system_check_names_a_job_whose_task_or_cron_is_wrong(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.SCHEDULED_JOBS = [
+        {"name": "typo", "cron": "30 2 * * *", "task": "checklists.tasks.purge_checklist"},
+        {"name": "bad-cron", "cron": "99 2 * * *", "task": "checklists.tasks.purge_checklists"},
+    ]
+    with pytest.raises(SystemCheckError) as raised:
+        call_command("check")
+    assert "Scheduled job 'typo' names no task" in str(raised.value)
+    assert "Scheduled job 'bad-cron' has a bad cron expression" in str(raised.value)
