@@ -10,7 +10,6 @@ class JobsConfig(AppConfig):
         from django_tasks.signals import task_finished
 
         from .checks import check_scheduled_jobs
-
         from .retries import requeue_failed_attempt
 
         task_finished.connect(requeue_failed_attempt, dispatch_uid="jobs.requeue_failed_attempt")

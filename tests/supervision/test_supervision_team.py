@@ -36,7 +36,7 @@ def test_it_refuses_people_who_supervise_no_team(client_for, persona, request):
 
 def test_it_counts_each_practitioners_checklists_by_status(client_for, supervisor, fca, other_fca, template):
     make_checklist(fca, template, submitted_at=days_ago(2))
-    make_checklist(fca, template, submitted_at=days_ago(9))
+    make_checklist(fca, template, submitted_at=days_ago(12))
     make_checklist(fca, template, status=Checklist.Status.RETURNED)
     make_checklist(fca, template, status=Checklist.Status.SIGNED_OFF)
     make_checklist(fca, template, status=Checklist.Status.DRAFT)
@@ -44,7 +44,7 @@ def test_it_counts_each_practitioners_checklists_by_status(client_for, superviso
     assert response.status_code == 200
     row = row_for(response, fca)
     assert (row.submitted, row.returned, row.signed_off) == (2, 1, 1)
-    assert abs((row.oldest_waiting - days_ago(9)).total_seconds()) < 60
+    assert abs((row.oldest_waiting - days_ago(12)).total_seconds()) < 60
     assert row.is_overdue
     quiet = row_for(response, other_fca)
     assert (quiet.submitted, quiet.returned, quiet.signed_off, quiet.oldest_waiting) == (0, 0, 0, None)
