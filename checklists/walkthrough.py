@@ -9,7 +9,7 @@ question has the id `q-<key>`, so error links and "Change" links can focus it. T
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import BoundField
 from django.http import Http404, QueryDict
 
@@ -164,18 +164,33 @@ class QuestionRow:
         ]
 
 
+# Linked guidance is read for titles, bodies and links: never the search vectors, nor the long
+# texts of the theme or case study a link points into.
+PRACTICE_POINT_FIELDS = ("key", "order", "title", "body", "theme__slug", "theme__number", "theme__title")
+LEARNING_POINT_FIELDS = ("key", "order", "text", "case_study__slug", "case_study__title")
+
+
 def guidance_prefetches(prefix: str = "") -> list[Prefetch]:
     return [
-        Prefetch(f"{prefix}practice_points", queryset=PracticePoint.objects.select_related("theme")),
-        Prefetch(f"{prefix}key_facts", queryset=KeyFact.objects.select_related("knowledge_bite")),
-        Prefetch(f"{prefix}learning_points", queryset=LearningPoint.objects.select_related("case_study")),
+        Prefetch(
+            f"{prefix}practice_points",
+            queryset=PracticePoint.objects.select_related("theme").only(*PRACTICE_POINT_FIELDS),
+        ),
+        Prefetch(f"{prefix}key_facts", queryset=KeyFact.objects.all()),
+        Prefetch(
+            f"{prefix}learning_points",
+            queryset=LearningPoint.objects.select_related("case_study").only(*LEARNING_POINT_FIELDS),
+        ),
     ]
 
 
 def prompt_queryset():
-    return Prompt.objects.select_related(
-        "question", "show_on_step", "key_fact__knowledge_bite", "practice_point__theme"
-    ).order_by("show_on_step__number", "id")
+    return (
+        Prompt.objects.select_related("question", "show_on_step", "key_fact", "practice_point__theme")
+        .defer(*(f"practice_point__{name}" for name in ("body", "search_vector")))
+        .defer(*(f"practice_point__theme__{name}" for name in ("summary", "key_messages", "why_it_matters")))
+        .order_by("show_on_step__number", "id")
+    )
 
 
 @dataclass
@@ -234,21 +249,23 @@ class StepPage:
     answers: dict[int, Answer]
     prompts: list[Prompt]
     comments: list[Comment]
-    structure: Structure
 
     @classmethod
     def load(cls, checklist: Checklist, number: int) -> "StepPage":
-        structure = load_structure(checklist.template_id)
-        steps = structure.steps
+        # Every step for the navigation, but questions and guidance for this step only.
+        steps = list(Step.objects.filter(template_id=checklist.template_id).order_by("number"))
         step = next((step for step in steps if step.number == number), None)
         if step is None:
             raise Http404("That step is not part of this checklist.")
+        prefetch_related_objects(
+            [step], Prefetch("questions", queryset=Question.objects.order_by("order", "id")), *guidance_prefetches()
+        )
         answers = answers_by_question(checklist)
-        prompts = triggered_prompts(structure.prompts_on(step), answers)
+        prompts = triggered_prompts(prompt_queryset().filter(show_on_step=step), answers)
         # Supervisors comment only once a checklist is submitted, and none goes back to draft.
         comments = [] if checklist.status == Checklist.Status.DRAFT else load_comments(checklist)
         rows = [QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()]
-        return cls(checklist, steps, step, rows, answers, prompts, comments, structure)
+        return cls(checklist, steps, step, rows, answers, prompts, comments)
 
     @property
     def previous_step(self) -> Step | None:

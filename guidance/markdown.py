@@ -1,6 +1,7 @@
 """Render editors' Markdown to HTML that can never carry script."""
 
 import re
+import threading
 
 import markdown as md
 import nh3
@@ -24,8 +25,19 @@ CLASSES = {
 }
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """This thread's converter: building one costs more than converting a paragraph, and reset() clears it."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    return converter.reset()
+
+
 def render_markdown(text: str) -> str:
-    html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    html = _converter().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
