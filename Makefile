@@ -16,7 +16,7 @@ help:
 	@echo "make test-browser  run only the real-browser tests"
 	@echo "make lint          ruff and djlint"
 	@echo "make assets        rebuild static/vendor from package.json (needs Node)"
-	@echo "make bench         benchmark against PostgreSQL (see docs/benchmarks.md)"
+	@echo "make bench         the workforce benchmark on PostgreSQL (BENCH_ARGS=--quick for a short one; see bench/README.md)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)

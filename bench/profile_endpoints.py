@@ -55,7 +55,7 @@ def request(client: Client, endpoint: dict, slot: dict, state: dict):
         fields["revision"]: state.get("revision", slot["revision"]),
     }
     response = client.post(slot["url"], data, HTTP_HX_REQUEST="true", HTTP_REFERER=slot["referer"])
-    # The fragment carries the next revision (or, on a conflict, the saved one), as in locustfile.py.
+    # The fragment carries the next revision (or, on a conflict, the saved one), as in saturation.py.
     body = response.content.decode()
     found = NEW_REVISION.search(body) or SAVED_REVISION.search(body)
     if found:

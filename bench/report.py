@@ -1,4 +1,4 @@
-"""Turn one benchmark run into bench-results/<stamp>.json, docs/benchmarks.json and docs/benchmarks.md.
+"""Turn one saturation run into bench-results/<stamp>.json, docs/benchmarks.json and docs/benchmarks.md.
 
     python bench/report.py bench-results/<stamp>     # a run directory written by bench/run.sh
     python bench/report.py docs/benchmarks.json      # re-render the Markdown from a report
@@ -400,7 +400,10 @@ def render(report: dict, analysis: str) -> str:
         "",
         "## Method",
         "",
-        "`make bench` (`bench/run.sh`) runs the real application the way it is deployed, against a real load:",
+        "`bash bench/run.sh --saturation` runs the real application the way it is deployed, saturating one "
+        "endpoint at a time. It is for reference only: `make bench` runs the workforce benchmark, which tests "
+        "the 100 ms budget with realistic think times (`bench/README.md`).",
+        "",
         "",
         "* **Data**: `manage.py generate_bench_data` fills PostgreSQL with bench teams, FCAs, supervisors and "
         "checklists over three years, mostly signed off, some submitted, returned or draft (COPY on PostgreSQL). "
@@ -504,9 +507,9 @@ def render(report: dict, analysis: str) -> str:
         "With PostgreSQL and Redis running on 127.0.0.1 (see the README's Benchmarks section):",
         "",
         "```sh",
-        f"bash bench/run.sh --scale {run['scale']:g} --duration {run['duration_s']} --users {run['users']} "
-        f"--workers {run['workers']}",
-        "make bench    # the default: scale 1, 20 s per endpoint, 8 users, one worker per core",
+        f"bash bench/run.sh --saturation --scale {run['scale']:g} --duration {run['duration_s']} "
+        f"--users {run['users']} --workers {run['workers']}",
+        "bash bench/run.sh --saturation    # the defaults: scale 1, 20 s per endpoint, 8 users, one worker per core",
         "```",
         "",
         "Raw figures and logs are in `bench-results/<timestamp>/`; the report is `docs/benchmarks.json`.",
