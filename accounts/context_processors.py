@@ -16,6 +16,7 @@ SITE_URLS = {
     "login": "login",
     "logout": "logout",
     "keep_alive": "keep_alive",
+    "session_status": "session_status",
     "search": "guidance:search",
 }
 
@@ -36,6 +37,7 @@ def navigation(request):
     return {
         "site_urls": urls,
         "nav_items": [{"label": label, "url": reverse(name), "active": key == current} for label, name, key in items],
-        "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT,
+        "session_expiry": getattr(request, "session_expiry", None),
         "session_warning_seconds": settings.SESSION_WARNING_BEFORE,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
     }

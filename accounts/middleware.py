@@ -1,4 +1,6 @@
+import math
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,11 +8,12 @@ from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 
 LAST_ACTIVITY = "last_activity"
 SIGNED_IN_AT = "signed_in_at"
-# Write the activity stamp at most this often, so that busy pages don't write a session per request.
+# Write the activity stamp at most this often (and at most once per sixtieth of the timeout), so
+# that busy pages don't write a session per request. The expiry sent to the browser allows for it.
 TOUCH_INTERVAL = 30
 
 
@@ -30,8 +33,42 @@ def session_expired_response(request) -> HttpResponse:
     return response
 
 
+def does_not_extend_session(view):
+    """Mark a view whose requests are not activity: they never restart the inactivity clock."""
+    view.does_not_extend_session = True
+    return view
+
+
+@dataclass(frozen=True)
+class SessionExpiry:
+    """When a signed-in session ends: the earlier of its inactivity expiry and its absolute lifetime."""
+
+    expires_at: float
+    renewable: bool  # activity would move the end later (false once the absolute lifetime is what ends it)
+
+    @classmethod
+    def of(cls, session, now: float) -> "SessionExpiry":
+        idle_end = session.get(LAST_ACTIVITY, now) + settings.SESSION_IDLE_TIMEOUT
+        absolute_end = session.get(SIGNED_IN_AT, now) + settings.SESSION_ABSOLUTE_LIFETIME
+        return cls(expires_at=min(idle_end, absolute_end), renewable=idle_end < absolute_end)
+
+    def seconds_left(self, now: float | None = None) -> int:
+        # Rounded down, so that the browser never counts past the real end.
+        return max(0, math.floor(self.expires_at - (time.time() if now is None else now)))
+
+    def add_headers(self, response) -> None:
+        response["X-Session-Expires"] = http_date(math.floor(self.expires_at))
+        # Seconds, so that a browser whose clock is wrong still counts down correctly.
+        response["X-Session-Expires-In"] = str(self.seconds_left())
+        response["X-Session-Renewable"] = "1" if self.renewable else "0"
+
+
 class SessionTimeoutMiddleware:
-    """Signs people out after a period of inactivity, or after an absolute lifetime."""
+    """Signs people out after a period of inactivity, or after an absolute lifetime.
+
+    Every response to a signed-in person says when their session ends (X-Session-Expires-In), so
+    that the page's warning counts down from the truth.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,9 +77,8 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
-            last = session.get(LAST_ACTIVITY, now)
-            started = session.setdefault(SIGNED_IN_AT, now)
-            if now - last > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_LIFETIME:
+            session.setdefault(SIGNED_IN_AT, now)
+            if SessionExpiry.of(session, now).expires_at < now:
                 logout(request)
                 if _wants_fragment(request):
                     return session_expired_response(request)
@@ -51,9 +87,23 @@ class SessionTimeoutMiddleware:
                     "You were signed out to protect the information in Practice Hub. Sign in again to carry on.",
                 )
                 return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
-            if now - last >= TOUCH_INTERVAL or LAST_ACTIVITY not in session:
-                session[LAST_ACTIVITY] = now
-            request.session_expires_at = session[LAST_ACTIVITY] + settings.SESSION_IDLE_TIMEOUT
+            session.setdefault(LAST_ACTIVITY, now)
+            request.session_expiry = SessionExpiry.of(session, now)
         elif _wants_fragment(request) and request.method == "POST":
             return session_expired_response(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated and "X-Session-Expired" not in response:
+            # Read again: the view may have restarted the clock (keep-alive) or signed someone in.
+            SessionExpiry.of(request.session, time.time()).add_headers(response)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "does_not_extend_session", False) or not request.user.is_authenticated:
+            return None
+        now = time.time()
+        session = request.session
+        interval = min(TOUCH_INTERVAL, settings.SESSION_IDLE_TIMEOUT / 60)
+        if now - session.get(LAST_ACTIVITY, 0) >= interval:
+            session[LAST_ACTIVITY] = now
+            request.session_expiry = SessionExpiry.of(session, now)
+        return None

@@ -1,5 +1,13 @@
-// Warns before the inactivity timeout and lets the person stay signed in.
-// Background saves count as activity, so the clock restarts after each one.
+// Warns before the session ends, and says so once it has.
+//
+// Only the server knows when the session ends (the earlier of the inactivity timeout and the
+// absolute lifetime). It says so in the page (data-session-expires-in) and in X-Session-Expires-In
+// on every response, so the countdown always starts from the server's word, never from a guess.
+// Before saying "signed out", and whenever the tab comes back into view, the page asks the status
+// URL, which is not activity: work in another tab, or signing in again elsewhere, is seen here.
+// Nothing is ever written to browser storage or cookies.
+
+const CHECK_GRACE = 1000; // the server rounds its seconds down, so it has ended within 1 s of the count
 
 function formatRemaining(seconds) {
   if (seconds >= 60) {
@@ -9,71 +17,214 @@ function formatRemaining(seconds) {
   return `${seconds} second${seconds === 1 ? "" : "s"}`;
 }
 
+function readCookie(name) {
+  if (!name) return "";
+  const prefix = `${name}=`;
+  for (const part of document.cookie.split(";")) {
+    const item = part.trim();
+    if (item.startsWith(prefix)) return decodeURIComponent(item.slice(prefix.length));
+  }
+  return "";
+}
+
 export function initSessionTimeout(body) {
-  const idle = Number(body.dataset.sessionIdle || 0);
-  const warning = Number(body.dataset.sessionWarning || 0);
   const dialog = document.getElementById("timeout-dialog");
-  if (!idle || !dialog || typeof dialog.showModal !== "function") return;
+  if (!dialog || typeof dialog.showModal !== "function" || dialog.dataset.started) return;
+  dialog.dataset.started = "true";
 
-  const countdown = document.getElementById("timeout-dialog-countdown");
-  const stay = document.getElementById("timeout-dialog-stay");
-  const expired = document.getElementById("timeout-dialog-expired");
-  const csrf = dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
-  let deadline = Date.now() + idle * 1000;
-  let ticker = null;
+  const byId = (id) => document.getElementById(id);
+  const warningPanel = byId("timeout-dialog-warning");
+  const warningTitle = byId("timeout-dialog-title");
+  const countdown = byId("timeout-dialog-countdown");
+  const final = byId("timeout-dialog-final");
+  const stay = byId("timeout-dialog-stay");
+  const signedOutPanel = byId("timeout-dialog-signed-out");
+  const signedOutTitle = byId("timeout-dialog-signed-out-title");
+  const unsaved = byId("timeout-dialog-unsaved");
+  const signIn = byId("timeout-dialog-sign-in");
+  const warning = Number(body.dataset.sessionWarning || 0) * 1000;
 
-  function restart() {
-    deadline = Date.now() + idle * 1000;
-    expired.hidden = true;
-    stay.hidden = false;
-    if (dialog.open) dialog.close();
+  let deadline = null; // when the server last said the session ends, on this browser's clock
+  let renewable = true; // whether activity can still move that end
+  let signedOut = false;
+  let dismissed = false; // closed with Escape: stays closed until the state changes
+  let warningChecked = false;
+  let endCheckedFor = null;
+  let asking = null;
+
+  function csrfToken() {
+    // Read when sending: signing in again in another tab replaces the token.
+    return (
+      readCookie(dialog.dataset.csrfCookie) || dialog.querySelector("input[name=csrfmiddlewaretoken]").value
+    );
+  }
+
+  function open(focus) {
+    if (dialog.open || dismissed) return;
+    dialog.showModal();
+    focus.focus();
+  }
+
+  function showWarningPanel() {
+    stay.hidden = !renewable;
+    final.hidden = renewable;
+    warningPanel.hidden = false;
+    signedOutPanel.hidden = true;
+    dialog.setAttribute("aria-labelledby", "timeout-dialog-title");
+    dialog.setAttribute("aria-describedby", "timeout-dialog-text");
+  }
+
+  function update() {
+    if (signedOut || deadline === null) return;
+    const left = deadline - Date.now();
+    if (left > warning) {
+      dismissed = false;
+      if (dialog.open) dialog.close();
+      return;
+    }
+    countdown.textContent = formatRemaining(Math.max(0, Math.ceil(left / 1000)));
+    stay.hidden = !renewable;
+    final.hidden = renewable;
+    open(renewable ? stay : warningTitle);
+  }
+
+  function learn(secondsLeft, canRenew) {
+    const seconds = Number(secondsLeft);
+    if (secondsLeft === null || secondsLeft === undefined || secondsLeft === "" || !Number.isFinite(seconds)) return;
+    deadline = Date.now() + seconds * 1000;
+    renewable = canRenew;
+    if (seconds * 1000 > warning) warningChecked = false;
+    if (signedOut) {
+      // Signed in again, in another tab.
+      signedOut = false;
+      dismissed = false;
+      if (dialog.open) dialog.close();
+      showWarningPanel();
+    }
+    update();
+  }
+
+  function endSession({ show = true } = {}) {
+    if (signedOut) return;
+    signedOut = true;
+    deadline = null;
+    dismissed = false;
+    stay.hidden = true;
+    warningPanel.hidden = true;
+    signedOutPanel.hidden = false;
+    dialog.setAttribute("aria-labelledby", "timeout-dialog-signed-out-title");
+    dialog.setAttribute("aria-describedby", "timeout-dialog-signed-out-text");
+    // The path only: a query string can hold what someone searched for.
+    signIn.href = `${body.dataset.loginUrl}?${new URLSearchParams({ next: window.location.pathname })}`;
+    unsaved.hidden = !document.querySelector("form[data-autosave-form]");
+    if (dialog.open) signedOutTitle.focus();
+    else if (show) open(signedOutTitle);
+  }
+
+  function fromHeaders(header, { show = true } = {}) {
+    if (header("X-Session-Expired") === "1") endSession({ show });
+    else learn(header("X-Session-Expires-In"), header("X-Session-Renewable") !== "0");
+  }
+
+  // Ask the server, without restarting its clock. Resolves false when it could not be asked.
+  function check() {
+    if (!asking) {
+      asking = fetch(dialog.dataset.statusUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      })
+        .then(async (response) => {
+          if (response.status === 401) {
+            endSession();
+            return true;
+          }
+          if (!response.ok) return false;
+          const state = await response.json();
+          if (state.signed_in) learn(state.expires_in, state.renewable);
+          else endSession();
+          return true;
+        })
+        .catch(() => false)
+        .finally(() => {
+          asking = null;
+        });
+    }
+    return asking;
   }
 
   function tick() {
-    const remaining = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-    if (remaining <= 0) {
-      // Never navigate away: unsaved text must stay on the page.
-      countdown.textContent = "0 seconds";
-      expired.hidden = false;
-      stay.hidden = true;
-      if (!dialog.open) dialog.showModal();
+    if (signedOut || deadline === null) return;
+    const now = Date.now();
+    if (now >= deadline + CHECK_GRACE) {
+      if (endCheckedFor === deadline) return;
+      endCheckedFor = deadline;
+      const asked = deadline;
+      check().then((known) => {
+        // Unreachable: the server's last word stands, and by it the session has ended.
+        if (!known && deadline === asked) endSession();
+      });
       return;
     }
-    if (remaining <= warning && !dialog.open) {
-      dialog.showModal();
-      stay.focus();
+    if (deadline - now <= warning && !warningChecked && !dialog.open) {
+      // Another tab may have kept the session going: ask before warning.
+      warningChecked = true;
+      check().then(update);
+      return;
     }
-    if (dialog.open) countdown.textContent = formatRemaining(remaining);
+    update();
   }
 
   stay.addEventListener("click", async () => {
     try {
       const response = await fetch(body.dataset.keepAliveUrl, {
         method: "POST",
-        headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
         credentials: "same-origin",
       });
       if (response.ok) {
-        restart();
+        const state = await response.json();
+        learn(state.expires_in, state.renewable);
+        return;
+      }
+      if (response.headers.get("X-Session-Expired") === "1") {
+        endSession();
         return;
       }
     } catch (error) {
-      // Fall through and show the signed-out message.
+      // Unreachable: ask below what is true.
     }
-    deadline = Date.now();
-    tick();
+    check();
   });
 
   dialog.addEventListener("cancel", (event) => {
-    // Escape means "stay signed in", as the default action.
     event.preventDefault();
-    stay.click();
+    if (!signedOut && renewable) {
+      stay.click(); // Escape means "stay signed in", as the default action
+      return;
+    }
+    // Nothing to choose: let the person see the page, and copy anything not saved.
+    dismissed = true;
+    dialog.close();
   });
 
-  document.body.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail.successful) restart();
+  // Background saves (htmx) report the session's end too, or that it has already ended; the save's
+  // own message says so beside the question, so this does not open the dialog over it.
+  body.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.status) fromHeaders((name) => xhr.getResponseHeader(name), { show: false });
   });
 
-  ticker = window.setInterval(tick, 1000);
-  return ticker;
+  function onReturn() {
+    if (document.visibilityState === "visible") check();
+  }
+  document.addEventListener("visibilitychange", onReturn);
+  window.addEventListener("focus", onReturn);
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) check(); // back from the browser's page cache, with an old count
+  });
+
+  if (body.dataset.sessionExpiresIn) learn(body.dataset.sessionExpiresIn, body.dataset.sessionRenewable !== "false");
+  else check();
+  window.setInterval(tick, 1000);
 }

@@ -1,10 +1,8 @@
-"""The sign-in page, the layout and the session-timeout warning in a real browser."""
+"""The sign-in page and the layout in a real browser."""
 
 import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
-
-from accounts.middleware import LAST_ACTIVITY
 
 from .conftest import assert_no_horizontal_scroll, check_axe, screenshot, sign_in
 
@@ -67,24 +65,3 @@ def test_nothing_scrolls_sideways_on_a_small_phone(new_page, fca, path):
     assert_no_horizontal_scroll(page)
     check_axe(page, f"{path} at 320px")
     screenshot(page, f"phone{path.strip('/').replace('/', '-') or '-home'}")
-
-
-def test_the_timeout_warning_lets_the_person_stay_signed_in(page, fca, settings):
-    sign_in(page, "fca")
-    # Start a second, shorter clock in the page only; the server keeps its real timeout.
-    page.evaluate(
-        "import('/static/js/session-timeout.js').then(m => {"
-        " document.body.dataset.sessionIdle = '4'; document.body.dataset.sessionWarning = '3';"
-        " m.initSessionTimeout(document.body); })"
-    )
-    dialog = page.locator("#timeout-dialog")
-    dialog.wait_for(state="visible", timeout=5000)
-    assert "about to be signed out" in dialog.inner_text()
-    check_axe(page, "timeout warning")
-    screenshot(page, "timeout-warning")
-    session = Session.objects.get()
-    before = session.get_decoded()[LAST_ACTIVITY]
-    page.get_by_role("button", name="Stay signed in").click()
-    dialog.wait_for(state="hidden", timeout=5000)
-    after = Session.objects.get().get_decoded()[LAST_ACTIVITY]
-    assert after > before
