@@ -9,7 +9,7 @@ from config.forms import Checkboxes, DateInputField, GovukFormMixin, Radios, for
 from guidance.markdown import render_markdown
 
 from .models import Checklist, ChecklistTemplate, Question, case_reference_validator
-from .walkthrough import field_name
+from .walkthrough import field_name, is_exclusive
 
 CASE_REFERENCE_HINT = "Use the case number, for example ZE21P00123. Do not use names."
 TITLE_HINT = "A few words to help you find it again, for example 'New police information'. Do not use names."
@@ -119,6 +119,23 @@ class AnswerTextField(forms.CharField):
             )
 
 
+class AnswerChoicesField(forms.MultipleChoiceField):
+    """Ticked options, where an exclusive one ("None of these", "None yet") must be ticked on its own."""
+
+    def __init__(self, *, exclusive: dict[str, str], **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.exclusive = exclusive  # value: label
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        chosen = [item for item in value if item in self.exclusive]
+        if chosen and len(value) > 1:
+            raise forms.ValidationError(
+                f"Select the options that apply, or select ‘{self.exclusive[chosen[0]]}’ on its own.",
+                code="exclusive",
+            )
+
+
 def answer_field(question: Question) -> forms.Field:
     """The form field for one question. Every answer is optional until the checklist is submitted."""
     kind = Question.Kind
@@ -130,7 +147,8 @@ def answer_field(question: Question) -> forms.Field:
     choices = [(option["value"], option["label"]) for option in question.options]
     messages = {"invalid_choice": CHOICE_MESSAGES[question.kind]}
     if question.kind == kind.MULTIPLE_CHOICE:
-        return forms.MultipleChoiceField(required=False, choices=choices, widget=Checkboxes, error_messages=messages)
+        exclusive = {option["value"]: option["label"] for option in question.options if is_exclusive(option)}
+        return AnswerChoicesField(exclusive=exclusive, choices=choices, widget=Checkboxes, error_messages=messages)
     return forms.ChoiceField(required=False, choices=choices, widget=Radios, error_messages=messages)
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -28,16 +28,20 @@ from . import services
 from .access import get_checklist_for_user
 from .formats import checklist_url_maker, moment
 from .forms import ChooseTemplateForm, DetailsForm, StepForm
-from .models import Checklist, ChecklistTemplate
+from .models import Checklist, ChecklistTemplate, Event, Question
 from .templatetags.checklist_tags import TAG_COLOURS
 from .timeline import timeline_page
 from .walkthrough import (
     QuestionRow,
     StepPage,
+    Task,
     autosave_data,
     field_name,
+    join_versions,
     read_revision,
+    steps_with_progress,
     summarise,
+    task_list,
     template_question,
 )
 
@@ -47,6 +51,11 @@ ROW_FIELDS = ("pk", "case_reference", "title", "status", "updated_at")
 RECENT_ON_HOME = 5
 # Checklists whose last submit was refused, so their step pages point out the missing answers.
 MISSING_SESSION_KEY = "checklists_submit_refused"
+RESOLVED_MESSAGES = {
+    "mine": "Your version has been saved.",
+    "saved": "The saved version has been kept.",
+    "both": "Both versions have been kept in one answer. Check that it reads as you want it to.",
+}
 
 
 def _locked_redirect(request, checklist: Checklist):
@@ -251,21 +260,18 @@ def _step_context(request, page: StepPage, **extra) -> dict:
         for row in page.rows:
             if row.question.required and not row.is_answered and not row.error:
                 row.error = "Answer this question before you submit the checklist."
-    # One reverse for every step link: the step number is the last part of the path.
-    steps_url = checklist.get_step_url(1).removesuffix("1/")
+    steps_url = _steps_url(checklist)
     previous = page.previous_step
+    check_url = reverse("checklists:check", kwargs={"pk": checklist.pk})
     return {
         "checklist": checklist,
         "page": page,
         "step": page.step,
         "steps": page.steps,
-        "step_links": [
-            (each.number, each.title, None if each.pk == page.step.pk else f"{steps_url}{each.number}/")
-            for each in page.steps
-        ],
+        "tasks": task_list(page.steps, current=page.step, steps_url=steps_url, check_url=check_url),
         "step_url": f"{steps_url}{page.step.number}/",
         "previous_url": f"{steps_url}{previous.number}/" if previous else None,
-        "check_url": reverse("checklists:check", kwargs={"pk": checklist.pk}),
+        "check_url": check_url,
         "rows": page.rows,
         "error_links": _error_links(page.rows),
         "conflicts": [row for row in page.rows if row.conflict],
@@ -275,16 +281,21 @@ def _step_context(request, page: StepPage, **extra) -> dict:
     }
 
 
+def _steps_url(checklist: Checklist) -> str:
+    # One reverse for every step link: the step number is the last part of the path.
+    return checklist.get_step_url(1).removesuffix("1/")
+
+
 def _error_links(rows: list[QuestionRow]) -> list[tuple[str, str]]:
     """The step's error summary: each refused or conflicting answer, linked to its first box."""
     links = []
     for row in rows:
         question = Truncator(row.question.text).words(12, truncate=" …")
-        if row.conflict:
+        if row.error:
+            links.append((f"#{row.anchor}", f"{row.error} (‘{question}’)"))
+        elif row.conflict:
             message = f"‘{question}’ was changed in another tab or window: choose which version to keep"
             links.append((f"#{row.anchor}", message))
-        elif row.error:
-            links.append((f"#{row.anchor}", f"{row.error} (‘{question}’)"))
     return links
 
 
@@ -331,9 +342,23 @@ def step(request, pk, number):
             row.error = form.errors[name][0]
             continue
         base = read_revision(question, request.POST)
-        if resolve_key == question.key and resolve_action == "mine":
-            base = _int(request.POST.get(f"conflict-revision-{question.key}"))
         value = form.answer(name)
+        if resolve_key == question.key and resolve_action in ("mine", "both"):
+            base = _int(request.POST.get(f"conflict-revision-{question.key}"))
+        if resolve_key == question.key and resolve_action == "both":
+            if not question.is_text:
+                row.error = "Choose your version or the saved version: only written answers can keep both."
+                continue
+            # Joined to the saved text the person was shown; if it has changed again since, the
+            # save below is refused as a new conflict.
+            value = join_versions(value, answer.value if answer else "")
+            if len(value) > question.max_length:
+                row.error = (
+                    f"Both versions together are {len(value):,} characters, more than the "
+                    f"{question.max_length:,} allowed. Shorten your version, or keep just one of them."
+                )
+                row.conflict = answer
+                continue
         if answer is None and not value:
             continue  # still unanswered: nothing to save
         try:
@@ -345,6 +370,7 @@ def step(request, pk, number):
                 by=request.user,
             )
             row.revision = row.answer.revision  # if the page is shown again, build on this save
+            row.value = row.answer.value if question.is_text else row.value
         except services.StaleRevision as conflict:
             row.conflict = conflict.answer
         except services.InvalidAnswer as error:
@@ -353,11 +379,12 @@ def step(request, pk, number):
             return _locked_redirect(request, checklist)
     if any(row.error or row.conflict for row in rows):
         page.rows = rows
-        status = 409 if any(row.conflict for row in rows) else 400
+        page.reload_progress()  # the valid answers were saved all the same
+        # A conflict still to resolve is 409; a refused answer, even beside one, is 400.
+        status = 409 if any(row.conflict and not row.error for row in rows) else 400
         return _render_step(request, page, status=status)
     if resolve_key:
-        done = "Your version has been saved." if resolve_action == "mine" else "The saved version has been kept."
-        messages.success(request, done)
+        messages.success(request, RESOLVED_MESSAGES.get(resolve_action, RESOLVED_MESSAGES["saved"]))
         return redirect(f"{checklist.get_step_url(number)}#q-{resolve_key}")
     if request.POST.get("action") == "later":
         messages.success(
@@ -414,7 +441,8 @@ def _fragment(status: int, **context) -> HttpResponse:
 @login_required
 @require_POST
 def autosave(request, pk):
-    """Save one answer in the background and reply with a small status fragment (never the input).
+    """Save one answer in the background and reply with a small status fragment (never the input),
+    and after a save the step list with its new progress.
 
     200 saved; 400 invalid; 404 not your checklist; 409 the answer changed elsewhere (nothing is
     overwritten, and both versions are shown); 423 the checklist is locked.
@@ -444,16 +472,27 @@ def autosave(request, pk):
     except services.InvalidAnswer as error:
         return _fragment(400, error=f"Not saved: {error}", **context)
     except services.StaleRevision as conflict:
+        mine = services.normalise_answer(question, value)
         return _fragment(
             409,
             conflict=conflict.answer,
-            mine_labels=question.labels_for(services.normalise_answer(question, value)),
+            mine_labels=question.labels_for(mine),
             saved_labels=question.labels_for(conflict.answer.value),
+            both_value=join_versions(mine, conflict.answer.value) if question.is_text else None,
             **context,
         )
     except services.ChecklistLocked:
         return _fragment(423, locked=True, **context)
+    context["tasks"] = _autosave_tasks(checklist, question)
     return _fragment(200, answer=answer, saved_at=timezone.localtime(answer.updated_at), **context)
+
+
+def _autosave_tasks(checklist: Checklist, question: Question) -> list[Task]:
+    """The step list after a save, which the fragment swaps in so that progress shows as the person types."""
+    steps = list(steps_with_progress(checklist))
+    current = next((step for step in steps if step.pk == question.step_id), None)
+    check_url = reverse("checklists:check", kwargs={"pk": checklist.pk})
+    return task_list(steps, current=current, steps_url=_steps_url(checklist), check_url=check_url)
 
 
 # Check answers, submit and confirmation ------------------------------------------------------
@@ -490,6 +529,7 @@ def _render_check(request, checklist: Checklist, missing=None, status=200):
             "missing_ids": {question.pk for question in missing},
             "missing_links": missing_links,
             "missing_title": f"Answer {len(missing)} more question{pluralize(len(missing))} before you submit",
+            "required_missing": sum(summary.required_missing for summary in summaries),
             "last_step": summaries[-1].step if summaries else None,
         },
         status=status,
@@ -554,6 +594,29 @@ def _guidance_referred_to(summaries) -> dict:
     return guidance
 
 
+def _decisions(checklist: Checklist) -> list[dict]:
+    """The latest return and the sign-off, with who made each, read together in one query."""
+    wanted = [
+        (kind, label, at)
+        for kind, label, at in (
+            (Event.Kind.RETURNED, "Returned", checklist.returned_at),
+            (Event.Kind.SIGNED_OFF, "Signed off", checklist.signed_off_at),
+        )
+        if at is not None
+    ]
+    if not wanted:
+        return []
+
+    def latest(kind):
+        return Subquery(checklist.events.filter(kind=kind).order_by("-created_at", "-id").values("pk")[:1])
+
+    chosen = Q()
+    for kind, _, _ in wanted:
+        chosen |= Q(pk=latest(kind))
+    by = {event.kind: event.actor for event in Event.objects.filter(chosen).select_related("actor")}
+    return [{"label": label, "by": by.get(kind), "on": at} for kind, label, at in wanted]
+
+
 @never_cache
 @login_required
 @require_GET
@@ -565,6 +628,7 @@ def checklist_detail(request, pk):
     events, context["timeline_pagination"] = timeline_page(request, checklist, path=request.path)
     context["timeline_items"] = events
     context["is_author"] = checklist.author_id == request.user.pk
+    context["decisions"] = _decisions(checklist)
     return render(request, "checklists/detail.html", context)
 
 

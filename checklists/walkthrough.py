@@ -9,7 +9,7 @@ question has the id `q-<key>`, so error links and "Change" links can focus it. T
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.forms import BoundField
 from django.http import Http404, QueryDict
 
@@ -19,6 +19,28 @@ from guidance.models import KeyFact, PracticePoint
 from .models import Answer, Checklist, Comment, Prompt, Question, Step
 
 PLAIN_NAME = "value"
+# Put between the two texts when a conflict is resolved by keeping both.
+BOTH_VERSIONS_MARKER = "--- The version saved in another tab or window follows ---"
+
+
+def is_exclusive(option: dict) -> bool:
+    """Whether ticking this option rules out every other one, like "None of these" or "None yet".
+
+    An option may say so with `"exclusive": true`; otherwise a value of `none` or `none-…` does,
+    which also covers template versions written before options could say so.
+    """
+    value = option["value"]
+    return bool(option.get("exclusive", value == "none" or value.startswith("none-")))
+
+
+def join_versions(mine: str, saved: str) -> str:
+    """Both texts of a conflict as one answer: this page's first, then the saved one after a marker."""
+    mine, saved = mine.strip("\n"), saved.strip("\n")
+    if not mine or mine == saved:
+        return saved
+    if not saved:
+        return mine
+    return f"{mine}\n\n{BOTH_VERSIONS_MARKER}\n\n{saved}"
 
 
 def field_name(question: Question) -> str:
@@ -154,14 +176,26 @@ class QuestionRow:
 
     @property
     def options(self) -> list[dict]:
-        return [
-            {
-                **option,
-                "id": field_name(self.question) if index == 1 else f"{field_name(self.question)}.{index}",
-                "checked": option["value"] in self.selected,
-            }
-            for index, option in enumerate(self.question.options, start=1)
-        ]
+        """Each radio or checkbox, with its id; an exclusive checkbox after others gets the "or" divider."""
+        checkboxes = self.question.kind == Question.Kind.MULTIPLE_CHOICE
+        options = []
+        for index, option in enumerate(self.question.options, start=1):
+            exclusive = checkboxes and is_exclusive(option)
+            options.append(
+                {
+                    **option,
+                    "id": field_name(self.question) if index == 1 else f"{field_name(self.question)}.{index}",
+                    "checked": option["value"] in self.selected,
+                    "exclusive": exclusive,
+                    "divider": exclusive and index > 1,
+                }
+            )
+        return options
+
+    @property
+    def both_versions(self) -> str:
+        """A text conflict resolved by keeping both: what is on this page, then the saved text."""
+        return join_versions(self.value, self.conflict.value) if self.conflict else self.value
 
 
 # Linked guidance is read for titles, bodies and links: never the search vectors, nor the long
@@ -221,6 +255,39 @@ def template_question(template_id: int, question_id: int) -> Question | None:
     return Question.objects.filter(pk=question_id, template_id=template_id).order_by().first()
 
 
+class Status:
+    """A step's progress, as the GOV.UK task list names it."""
+
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+    CANNOT_START_YET = "Cannot start yet"
+
+
+def step_status(*, answered: int, required_missing: int) -> str:
+    """Not started until something is answered; completed once every required question is."""
+    if not answered:
+        return Status.NOT_STARTED
+    return Status.IN_PROGRESS if required_missing else Status.COMPLETED
+
+
+def steps_with_progress(checklist: Checklist) -> QuerySet[Step]:
+    """The checklist's steps in order, each with `answered` and `required_missing` counts, in one query.
+
+    The answers are joined on the checklist as well as the question, so only this checklist's are read.
+    """
+    answered = Q(mine__value__gt="")
+    return (
+        Step.objects.filter(template_id=checklist.template_id)
+        .alias(mine=FilteredRelation("questions__answers", condition=Q(questions__answers__checklist=checklist)))
+        .annotate(
+            answered=Count("questions", filter=answered),
+            required_missing=Count("questions", filter=Q(questions__required=True) & ~answered),
+        )
+        .order_by("number")
+    )
+
+
 def load_comments(checklist: Checklist) -> list[Comment]:
     return list(checklist.comments.select_related("author", "step"))
 
@@ -252,8 +319,8 @@ class StepPage:
 
     @classmethod
     def load(cls, checklist: Checklist, number: int) -> "StepPage":
-        # Every step for the navigation, but questions and guidance for this step only.
-        steps = list(Step.objects.filter(template_id=checklist.template_id).order_by("number"))
+        # Every step, with its progress, for the task list, but questions and guidance for this step only.
+        steps = list(steps_with_progress(checklist))
         step = next((step for step in steps if step.number == number), None)
         if step is None:
             raise Http404("That step is not part of this checklist.")
@@ -266,6 +333,12 @@ class StepPage:
         comments = [] if checklist.status == Checklist.Status.DRAFT else load_comments(checklist)
         rows = [QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()]
         return cls(checklist, steps, step, rows, answers, prompts, comments)
+
+    def reload_progress(self) -> None:
+        """Read the steps' progress again, after this request has saved answers."""
+        progress = {step.pk: step for step in steps_with_progress(self.checklist)}
+        for step in self.steps:
+            step.answered, step.required_missing = progress[step.pk].answered, progress[step.pk].required_missing
 
     @property
     def previous_step(self) -> Step | None:
@@ -292,6 +365,66 @@ class StepSummary:
     rows: list[QuestionRow]
     comments: list[Comment]
     prompts: list[Prompt]
+
+    @property
+    def required_missing(self) -> int:
+        return sum(1 for row in self.rows if row.question.required and not row.is_answered)
+
+    @property
+    def status(self) -> str:
+        answered = sum(1 for row in self.rows if row.is_answered)
+        return step_status(answered=answered, required_missing=self.required_missing)
+
+    @property
+    def hint(self) -> str:
+        return missing_hint(self.required_missing)
+
+
+@dataclass
+class Task:
+    """One line of the step list (a GOV.UK task list): a step, or checking and submitting."""
+
+    id: str
+    title: str
+    status: str
+    url: str | None = None  # None for the step being shown, or one that cannot start yet
+    hint: str = ""
+    current: bool = False
+
+
+def missing_hint(count: int) -> str:
+    return f"{count} required question{'' if count == 1 else 's'} not answered" if count else ""
+
+
+def task_list(steps: list[Step], *, current: Step | None, steps_url: str, check_url: str) -> list[Task]:
+    """The step list: each step's progress, then "Check your answers and submit", which cannot start
+    while required answers are missing. `steps` come from steps_with_progress."""
+    tasks = []
+    for step in steps:
+        status = step_status(answered=step.answered, required_missing=step.required_missing)
+        is_current = current is not None and step.pk == current.pk
+        tasks.append(
+            Task(
+                id=f"step-{step.number}",
+                title=f"{step.number}. {step.title}",
+                status=status,
+                url=None if is_current else f"{steps_url}{step.number}/",
+                # A step not yet started is missing everything; the count matters once one is begun.
+                hint=missing_hint(step.required_missing) if status == Status.IN_PROGRESS else "",
+                current=is_current,
+            )
+        )
+    missing = sum(step.required_missing for step in steps)
+    tasks.append(
+        Task(
+            id="check",
+            title="Check your answers and submit",
+            status=Status.CANNOT_START_YET if missing else Status.NOT_STARTED,
+            url=None if missing else check_url,
+            hint=f"Answer {missing} more required question{'' if missing == 1 else 's'} first" if missing else "",
+        )
+    )
+    return tasks
 
 
 def summarise(checklist: Checklist) -> tuple[list[StepSummary], list[Comment]]:

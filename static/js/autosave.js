@@ -5,7 +5,7 @@
 // - shows refused saves (400 invalid, 409 changed elsewhere, 423 locked) instead of dropping them;
 // - on 401 (signed out), a network failure or a server error, says so beside the question, keeps
 //   the text in the field and tries again when the person comes back to the tab, or asks to;
-// - lets the person use the saved version in a conflict;
+// - lets the person use the saved version in a conflict, or keep both (for written answers);
 // - warns before leaving the page while an answer is unsaved.
 // Nothing is ever written to browser storage or cookies.
 
@@ -204,7 +204,24 @@ if (form && htmx) {
     }
     const useSaved = event.target.closest("[data-use-saved]");
     if (useSaved) useSavedVersion(useSaved);
+    const keepBoth = event.target.closest("[data-keep-both]");
+    if (keepBoth) keepBothVersions(keepBoth);
   });
+
+  // "Keep both versions" in a conflict over a written answer: put the two texts, joined by the
+  // server, in the field and save them on top of the newer saved answer.
+  function keepBothVersions(button) {
+    const question = questionOf(button);
+    const key = button.dataset.keepBoth;
+    const text = question.querySelector("textarea, input.govuk-input");
+    text.value = button.dataset.bothValue || "";
+    text.dispatchEvent(new Event("keyup")); // refreshes the character count
+    document.getElementById(`revision-${key}`).value = button.dataset.savedRevision;
+    unsaved.add(question);
+    showStatus(question, "Saving both versions…");
+    text.focus();
+    htmx.trigger(question, "app-retry");
+  }
 
   // "Use the saved version" in a conflict: put the newer saved answer in the field, and build on it.
   function useSavedVersion(button) {
