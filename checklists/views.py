@@ -299,6 +299,14 @@ def _error_links(rows: list[QuestionRow]) -> list[tuple[str, str]]:
     return links
 
 
+def _stores_as(question, value) -> str | None:
+    """What saving `value` would store, or None if it would be refused (so the save reports why)."""
+    try:
+        return services.normalise_answer(question, value)
+    except services.InvalidAnswer:
+        return None
+
+
 def _render_step(request, page: StepPage, *, status: int = 200):
     context = _step_context(request, page)
     error = "Error: " if context["error_links"] else ""
@@ -361,6 +369,8 @@ def step(request, pk, number):
                 continue
         if answer is None and not value:
             continue  # still unanswered: nothing to save
+        if answer is not None and base == answer.revision and _stores_as(question, value) == answer.value:
+            continue  # autosave already saved exactly this: nothing to write
         try:
             row.answer = services.save_answer(
                 checklist=checklist,

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checklists.models import Checklist, ChecklistTemplate, Event
@@ -569,3 +571,32 @@ def test_a_nul_character_is_refused_with_a_clear_message_and_the_other_answers_a
     assert f'<a href="#q-what-happened">{message} (‘What is the new information?’)</a>' in content
     assert answer(checklist, "what-happened") is None
     assert answer(checklist, "when").value == "2026-03-27"
+
+
+def test_moving_on_from_a_step_writes_nothing_that_autosave_already_saved(client_for, fca, walkthrough_template):
+    client = client_for(fca)
+    checklist = start(client, walkthrough_template)
+    autosave = reverse("checklists:autosave", kwargs={"pk": checklist.pk})
+    question = walkthrough_template.questions.get(key="what-happened")
+    fields = {"question": question.pk, "revision-what-happened": "0", "q-what-happened": "Police called at 2am."}
+    assert client.post(autosave, fields, HTTP_HX_REQUEST="true").status_code == 200
+    saved = answer(checklist, "what-happened")
+    checklist.refresh_from_db()
+    touched = checklist.updated_at
+
+    # The page still holds revision 1 and the same text: moving on saves nothing again.
+    form = {"q-what-happened": "Police called at 2am.", "revision-what-happened": "1", "action": "continue"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(step_url(checklist, 1), form)
+    assert response["Location"] == step_url(checklist, 2)
+    assert not [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "checklists_answer" in q["sql"]]
+    again = answer(checklist, "what-happened")
+    assert (again.revision, again.updated_at) == (1, saved.updated_at)
+    checklist.refresh_from_db()
+    assert checklist.updated_at == touched
+
+    # A changed answer is still written, on top of the revision the page held.
+    form["q-what-happened"] = "Police called at 3am."
+    client.post(step_url(checklist, 1), form)
+    changed = answer(checklist, "what-happened")
+    assert (changed.value, changed.revision) == ("Police called at 3am.", 2)
