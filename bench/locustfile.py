@@ -48,12 +48,12 @@ from locust.exception import StopUser
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.workforce_pages import (  # noqa: E402
     autosave_form,
+    comment_steps,
     controls,
     error_reason,
     mask,
     parse_questions,
     revision_after_save,
-    select_options,
     url_regex,
 )
 from bench.workforce_stats import headline, summarise_step, timeline  # noqa: E402
@@ -762,7 +762,8 @@ class SupervisorUser(WorkforceUser):
             else:
                 prefix = "comment" if decision == "comment" else "return"
                 self.pause(WRITE_COMMENT)
-                steps = [value for value in select_options(page, f"{prefix}-step") if value]
+                # Comments are on a step; a return's reason is about the whole checklist.
+                steps = comment_steps(page) if decision == "comment" else []
                 form = {f"{prefix}-body": random.choice(COMMENTS[1:]), f"{prefix}-step": random.choice(["", *steps])}
                 self.post(url("comment" if decision == "comment" else "return", pk=pk), decision, form)
             # The action redirects to the review page, which shows that it was done.

@@ -105,6 +105,11 @@ def select_options(page: str, name: str) -> list[str]:
     )
 
 
+def comment_steps(page: str) -> list[str]:
+    """The steps a review page offers to comment on: each step's comment form carries its step id."""
+    return [c["value"] for c in controls(page) if c.get("name") == "comment-step" and c.get("value")]
+
+
 def error_reason(text: str) -> str:
     """The first error message a page or fragment shows, to say why a request was refused."""
     match = ERROR_TEXT.search(text or "")

@@ -407,6 +407,11 @@ class Answer(models.Model):
 
 
 class Comment(models.Model):
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        RETURN_REASON = "return_reason", "Reason for returning"
+        SIGN_OFF_NOTE = "sign_off_note", "Sign-off note"
+
     # comment_checklist leads with the checklist: no index of its own.
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="comments", db_index=False)
     step = models.ForeignKey(
@@ -419,6 +424,14 @@ class Comment(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=5000)
+    # db_default too, so that rows written without the ORM are plain comments.
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.COMMENT,
+        db_default=Kind.COMMENT,
+        help_text="What the comment was: a comment, the reason for a return, or a note made on signing off.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -426,7 +439,14 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["checklist", "created_at"], name="comment_checklist")]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on {self.created_at:%d %b %Y}"
+        return f"{self.label} by {self.author} on {self.created_at:%d %b %Y}"
+
+    @property
+    def label(self) -> str:
+        """What the comment was, as its reader sees it labelled."""
+        if self.kind == self.Kind.COMMENT:
+            return "Step comment" if self.step_id else "General comment"
+        return self.get_kind_display()
 
     @cached_property
     def when(self) -> dict[str, str]:

@@ -238,7 +238,7 @@ def add_comment(*, checklist: Checklist, by: User, body: str, step: Step | None 
         raise TransitionNotAllowed("This checklist has been signed off, so it can no longer be commented on.")
     _check_step(checklist, step)
     comment = Comment.objects.create(
-        checklist=checklist, step=step, author=by, body=_clean_comment(body, required=True)
+        checklist=checklist, step=step, author=by, body=_clean_comment(body, required=True), kind=Comment.Kind.COMMENT
     )
     checklist.save(update_fields=["updated_at"])
     record_event(
@@ -255,7 +255,7 @@ def return_for_reflection(*, checklist: Checklist, by: User, comment: str, step:
     _move(checklist, Checklist.Status.RETURNED)
     _check_step(checklist, step)
     body = _clean_comment(comment, required=True)
-    Comment.objects.create(checklist=checklist, step=step, author=by, body=body)
+    Comment.objects.create(checklist=checklist, step=step, author=by, body=body, kind=Comment.Kind.RETURN_REASON)
     checklist.returned_at = timezone.now()
     checklist.save(update_fields=["status", "returned_at", "updated_at"])
     # Remember what each answer said, so the next review can show what changed.
@@ -272,7 +272,7 @@ def sign_off(*, checklist: Checklist, by: User, comment: str = "") -> Checklist:
     _move(checklist, Checklist.Status.SIGNED_OFF)
     body = _clean_comment(comment, required=False)
     if body:
-        Comment.objects.create(checklist=checklist, author=by, body=body)
+        Comment.objects.create(checklist=checklist, author=by, body=body, kind=Comment.Kind.SIGN_OFF_NOTE)
     checklist.signed_off_at = timezone.now()
     checklist.save(update_fields=["status", "signed_off_at", "updated_at"])
     record_event(checklist=checklist, kind=Event.Kind.SIGNED_OFF, actor=by)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from checklists.models import Checklist, ChecklistTemplate, Step
 from checklists.services import MAX_COMMENT_LENGTH
-from config.forms import DateInputField, GovukFormMixin, form_helper
+from config.forms import DateInputField, GovukFormMixin, Radios, form_helper
 
 QUEUE_STATUSES = {
     Checklist.Status.SUBMITTED: "Waiting for review",
@@ -93,6 +93,17 @@ class TeamFilterForm(GovukFormMixin, forms.Form):
         self.fields["team"].choices = [("", "All your teams"), *((team.slug, team.name) for team in teams)]
 
 
+def clean_comment_text(value: str | None) -> str:
+    """Comment text as it is stored: line endings normalised and the ends trimmed."""
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+def comment_length_error(body: str) -> str | None:
+    if len(body) > MAX_COMMENT_LENGTH:
+        return f"Your comment is {len(body):,} characters. It must be {MAX_COMMENT_LENGTH:,} characters or fewer"
+    return None
+
+
 class CommentBodyMixin:
     """Comment text: line endings normalised, then the required and length checks."""
 
@@ -100,23 +111,26 @@ class CommentBodyMixin:
     body_required_message = "Enter your comment"
 
     def clean_body(self) -> str:
-        body = (self.cleaned_data.get("body") or "").replace("\r\n", "\n").strip()
+        body = clean_comment_text(self.cleaned_data.get("body"))
         if self.body_required and not body:
             raise forms.ValidationError(self.body_required_message)
-        if len(body) > MAX_COMMENT_LENGTH:
-            raise forms.ValidationError(
-                f"Your comment is {len(body):,} characters. It must be {MAX_COMMENT_LENGTH:,} characters or fewer"
-            )
+        if error := comment_length_error(body):
+            raise forms.ValidationError(error)
         return body
 
 
-def _body_field(*, label: str, hint: str = "") -> forms.CharField:
+def _comment_textarea(rows: int = 5) -> forms.Textarea:
+    # The class is what crispy-forms-gds's Field.textarea(max_characters=...) gives a character count.
+    return forms.Textarea(attrs={"rows": rows, "class": "govuk-js-character-count"})
+
+
+def _body_field(*, label: str, hint: str = "", rows: int = 5) -> forms.CharField:
     # Not `required`: clean_body gives the message.
-    return forms.CharField(label=label, help_text=hint, required=False, strip=False, widget=forms.Textarea)
+    return forms.CharField(label=label, help_text=hint, required=False, strip=False, widget=_comment_textarea(rows))
 
 
-def _body_layout() -> Field:
-    return Field.textarea("body", label_size=Size.SMALL, rows=5, max_characters=MAX_COMMENT_LENGTH)
+def _body_layout(rows: int = 5) -> Field:
+    return Field.textarea("body", label_size=Size.SMALL, rows=rows, max_characters=MAX_COMMENT_LENGTH)
 
 
 class StepChoiceMixin:
@@ -137,24 +151,40 @@ class StepChoiceMixin:
 
 
 class CommentForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
+    """A comment on one step, which the form carries in a hidden field; without one, on the whole checklist.
+
+    Each step's form has its own ids (step-2-comment-body), so that a page can hold one per step.
+    """
+
     prefix = "comment"
 
-    body = _body_field(label="Comment")
+    body = _body_field(label="Comment", rows=3)
     step = forms.ChoiceField(
-        label="What is it about?",
         required=False,
+        widget=forms.HiddenInput,
         error_messages={"invalid_choice": "Choose the whole checklist or one of its steps"},
     )
 
+    def __init__(self, *args, for_step: Step | None = None, **kwargs):
+        if for_step is not None:
+            kwargs.setdefault("initial", {"step": str(for_step.pk)})
+        super().__init__(*args, **kwargs)
+        chosen = self.data.get(self.add_prefix("step")) if self.is_bound else self.initial.get("step")
+        # The step whose answers the form sits beside, once it is known to be one of this checklist's.
+        self.for_step = self._steps.get(chosen) if isinstance(chosen, str) else None
+        if self.for_step is not None:
+            self.auto_id = f"step-{self.for_step.number}-%s"
+            self.fields["body"].label = f"Your comment on step {self.for_step.number}"
+        self.helper = form_helper(_body_layout(rows=3), Field("step"))
+
 
 class ReturnForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
+    """A return sent straight to its address, as DecisionForm sends one: the reason and, optionally, a step."""
+
     prefix = "return"
     body_required_message = "Enter what you would like the practitioner to reflect on further"
 
-    body = _body_field(
-        label="What should they reflect on further?",
-        hint="They will see this beside the checklist, can change their answers, and then submit it again.",
-    )
+    body = _body_field(label="What should they reflect on further?")
     step = forms.ChoiceField(
         label="Which part is it about?",
         required=False,
@@ -163,14 +193,67 @@ class ReturnForm(GovukFormMixin, CommentBodyMixin, StepChoiceMixin, forms.Form):
 
 
 class SignOffForm(GovukFormMixin, CommentBodyMixin, forms.Form):
+    """The confirmed sign-off, with the note carried from the decision in a hidden field."""
+
     prefix = "signoff"
     body_required = False
 
-    body = _body_field(label="Comment (optional)", hint="For example, what was done well.")
+    body = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_body_layout())
+
+class DecisionForm(GovukFormMixin, forms.Form):
+    """Sign off or return for more reflection: a reason is needed to return, a note to sign off is optional."""
+
+    prefix = "decision"
+    SIGN_OFF = "sign_off"
+    RETURN = "return"
+    CHOOSE = "Choose whether to sign off the checklist or return it for more reflection"
+
+    decision = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=[(SIGN_OFF, "Sign off"), (RETURN, "Return for more reflection")],
+        widget=Radios,
+        error_messages={"required": CHOOSE, "invalid_choice": CHOOSE},
+    )
+    sign_off_note = forms.CharField(
+        label="Note (optional)",
+        help_text="For example, what was done well.",
+        required=False,
+        strip=False,
+        widget=_comment_textarea(4),
+    )
+    return_reason = forms.CharField(
+        label="What should they reflect on further?",
+        help_text="Say what needs more thought. They will see this with the checklist.",
+        required=False,
+        strip=False,
+        widget=_comment_textarea(4),
+    )
+
+    def clean_sign_off_note(self) -> str:
+        return clean_comment_text(self.cleaned_data.get("sign_off_note"))
+
+    def clean_return_reason(self) -> str:
+        return clean_comment_text(self.cleaned_data.get("return_reason"))
+
+    def clean(self):
+        data = super().clean()
+        # Only the text under the chosen option counts: the other may hold something typed before a change of mind.
+        name = {self.SIGN_OFF: "sign_off_note", self.RETURN: "return_reason"}.get(data.get("decision"))
+        if name is None:
+            return data
+        text = data.get(name, "")
+        if name == "return_reason" and not text:
+            self.add_error(name, ReturnForm.body_required_message)
+        elif error := comment_length_error(text):
+            self.add_error(name, error)
+        return data
+
+    @property
+    def text(self) -> str:
+        """The reason or note that goes with the chosen decision."""
+        data = self.cleaned_data
+        return data["return_reason"] if data["decision"] == self.RETURN else data["sign_off_note"]
 
 
 class DiscussedForm(GovukFormMixin, forms.Form):

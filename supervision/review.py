@@ -60,6 +60,8 @@ class StepReview:
     rows: list[AnswerRow]
     prompts: list[Prompt]
     comments: list[Comment]
+    # Set by the view while comments may still be added.
+    comment_form: object | None = None
 
     @property
     def has_guidance(self) -> bool:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("<uuid:pk>/", views.review, name="review"),
     path("<uuid:pk>/comment/", views.add_comment, name="comment"),
+    path("<uuid:pk>/decide/", views.decide, name="decide"),
     path("<uuid:pk>/return/", views.return_for_reflection, name="return"),
     path("<uuid:pk>/sign-off/", views.sign_off, name="sign_off"),
     path("<uuid:pk>/discussed/", views.record_discussion, name="discussed"),

@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Membership, User
 from checklists import services
 from checklists.access import OwnChecklist, get_checklist_for_review
 from checklists.formats import checklist_url_maker, short_moment
 from checklists.models import Checklist, ChecklistTemplate
+from checklists.services import MAX_COMMENT_LENGTH
 from checklists.timeline import timeline_page
 from checklists.walkthrough import load_structure
 from config.pagination import pagination
@@ -28,6 +29,7 @@ from config.pagination import pagination
 from .forms import (
     QUEUE_STATUSES,
     CommentForm,
+    DecisionForm,
     DiscussedForm,
     QueueFilterForm,
     ReturnForm,
@@ -229,6 +231,28 @@ def team(request):
 
 # --- Review page -----------------------------------------------------------------------------------
 
+# The one sign-off waiting for its confirmation: {"checklist": pk, "note": text}. Kept in the
+# session, never in an address, so that the note can be shown again after "Go back".
+PENDING_SIGN_OFF = "supervision_pending_sign_off"
+RETURNED_MESSAGE = "The checklist has been returned for more reflection. Its author has been told by email."
+SIGNED_OFF_MESSAGE = "The checklist has been signed off. Its author has been told by email."
+
+
+def _pending_note(request, checklist: Checklist) -> str | None:
+    pending = request.session.get(PENDING_SIGN_OFF)
+    if pending and pending.get("checklist") == str(checklist.pk):
+        return pending.get("note", "")
+    return None
+
+
+def _keep_note(request, checklist: Checklist, note: str) -> None:
+    request.session[PENDING_SIGN_OFF] = {"checklist": str(checklist.pk), "note": note}
+
+
+def _forget_note(request, checklist: Checklist) -> None:
+    if _pending_note(request, checklist) is not None:
+        del request.session[PENDING_SIGN_OFF]
+
 
 def _own_checklist(request, checklist: Checklist):
     return render(
@@ -239,33 +263,61 @@ def _own_checklist(request, checklist: Checklist):
     )
 
 
+def _review_url(checklist: Checklist, anchor: str = "") -> str:
+    url = reverse("supervision:review", kwargs={"pk": checklist.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _error_links(form) -> list[tuple[str, str]]:
+    """Error summary links for a comment form that has no step on the page to show it beside."""
+    return [("#answers", error) for errors in form.errors.values() for error in errors]
+
+
 def _review_page(request, checklist: Checklist, *, structure=None, forms=None, status: int = 200):
     """The review page; `forms` holds a form that failed, shown again with what was typed."""
     forms = forms or {}
     structure = structure or load_structure(checklist.template_id)
     steps = structure.steps
     # Absolute, because a form error renders this page at an action's address.
-    path = reverse("supervision:review", kwargs={"pk": checklist.pk})
-    events, timeline_pagination = timeline_page(request, checklist, path=path)
+    events, timeline_pagination = timeline_page(request, checklist, path=_review_url(checklist))
     error_form = next(iter(forms.values()), None)
+    error_links = []
     submitted = checklist.status == Checklist.Status.SUBMITTED
+    can_comment = checklist.status != Checklist.Status.SIGNED_OFF
     days_waiting = working_days_waiting(checklist.submitted_at) if submitted and checklist.submitted_at else None
+    review = build_review(checklist, structure)
+
+    failed_comment = forms.get("comment")
+    if failed_comment is not None and failed_comment.for_step is None:
+        error_form, error_links = None, _error_links(failed_comment)
+    if can_comment:
+        for step_review in review.steps:
+            if failed_comment is not None and failed_comment.for_step == step_review.step:
+                step_review.comment_form = failed_comment
+            else:
+                step_review.comment_form = CommentForm(steps=steps, for_step=step_review.step)
+
+    decision_form = forms.get("decision")
+    if decision_form is None and submitted:
+        note = _pending_note(request, checklist)
+        initial = {"decision": DecisionForm.SIGN_OFF, "sign_off_note": note} if note is not None else None
+        decision_form = DecisionForm(initial=initial)
     context = {
-        "page_title": f"{'Error: ' if error_form and error_form.errors else ''}Review checklist",
+        "page_title": f"{'Error: ' if forms else ''}Review checklist",
         "breadcrumbs": _breadcrumbs(("Review queue", reverse("supervision:queue")), ("Review checklist", None)),
         "checklist": checklist,
-        "review": build_review(checklist, structure),
+        "review": review,
         "days_waiting": days_waiting,
         "is_overdue": days_waiting is not None and days_waiting > overdue_threshold(),
         "can_decide": submitted,
-        "can_comment": checklist.status != Checklist.Status.SIGNED_OFF,
-        "comment_form": forms.get("comment") or CommentForm(steps=steps),
-        "return_form": forms.get("return") or ReturnForm(steps=steps),
-        "signoff_form": forms.get("signoff") or SignOffForm(),
+        "can_comment": can_comment,
+        "decision_form": decision_form,
         "discussed_form": forms.get("discussed") or DiscussedForm(checklist=checklist),
+        "max_comment_length": MAX_COMMENT_LENGTH,
         "timeline_items": events,
         "timeline_pagination": timeline_pagination,
         "error_form": error_form,
+        "error_links": error_links,
     }
     return render(request, "supervision/review.html", context, status=status)
 
@@ -294,39 +346,12 @@ def _refused(request, checklist: Checklist, error: services.ChecklistError):
             "message": str(error),
             "breadcrumbs": _breadcrumbs(
                 ("Review queue", reverse("supervision:queue")),
-                ("Review checklist", reverse("supervision:review", kwargs={"pk": checklist.pk})),
+                ("Review checklist", _review_url(checklist)),
                 ("Not done", None),
             ),
         },
         status=409,
     )
-
-
-def _invalid(request, checklist: Checklist, name: str, form, structure):
-    return _review_page(request, checklist, structure=structure, forms={name: form}, status=400)
-
-
-def _action(handler):
-    """Shared plumbing for the POST actions: load, validate, call the service, redirect."""
-
-    @login_required
-    @require_POST
-    @never_cache
-    def view(request, pk):
-        checklist = get_checklist_for_review(request, pk)
-        structure = load_structure(checklist.template_id)
-        try:
-            result = handler(request, checklist, structure.steps)
-        except services.TransitionNotAllowed as error:
-            return _refused(request, checklist, error)
-        if isinstance(result, tuple):  # (form name, invalid form)
-            return _invalid(request, checklist, *result, structure)
-        messages.success(request, result)
-        return redirect("supervision:review", pk=checklist.pk)
-
-    view.__name__ = handler.__name__
-    view.__doc__ = handler.__doc__
-    return view
 
 
 def _attempt(form, call):
@@ -341,23 +366,158 @@ def _attempt(form, call):
     return True
 
 
-@_action
-def add_comment(request, checklist, steps):
-    """Comment on the whole checklist or on one step."""
-    form = CommentForm(request.POST, steps=steps)
-    if form.is_valid() and _attempt(
-        form,
-        lambda: services.add_comment(
-            checklist=checklist, by=request.user, body=form.cleaned_data["body"], step=form.cleaned_data["step"]
-        ),
-    ):
-        return "Your comment has been added."
-    return ("comment", form)
+def _as_decision(form, decision: str) -> DecisionForm:
+    """A refused return or sign-off sent straight to its address, shown in the decision form."""
+    field = "return_reason" if decision == DecisionForm.RETURN else "sign_off_note"
+    text = form.data.get(form.add_prefix("body"), "")
+    shown = DecisionForm({"decision-decision": decision, f"decision-{field}": text})
+    if shown.is_valid():  # the text was fine, so the error was about something else: say so above the form
+        for error in (error for errors in form.errors.values() for error in errors):
+            shown.add_error(None, error)
+    return shown
+
+
+def _step_comments(request, checklist: Checklist, step, *, form=None, added=False, refused="", status=200):
+    """One step's comments and its comment form: the fragment that an in-place comment swaps in."""
+    comments = list(checklist.comments.filter(step=step).select_related("author").order_by("created_at", "id"))
+    context = {
+        "checklist": checklist,
+        "step": step,
+        "comments": comments,
+        "comment_form": form or CommentForm(steps=[step], for_step=step),
+        "can_comment": not refused,
+        "added": added,
+        "refused": refused,
+    }
+    return render(request, "supervision/_step_comments.html", context, status=status)
+
+
+@login_required
+@require_POST
+@never_cache
+def add_comment(request, pk):
+    """Comment on one step: in place for htmx, otherwise back to that step on the review page.
+
+    Sent without a step, the comment is about the whole checklist.
+    """
+    checklist = get_checklist_for_review(request, pk)
+    structure = load_structure(checklist.template_id)
+    form = CommentForm(request.POST, steps=structure.steps)
+    in_place = bool(request.htmx) and form.for_step is not None
+    try:
+        if form.is_valid() and _attempt(
+            form,
+            lambda: services.add_comment(
+                checklist=checklist, by=request.user, body=form.cleaned_data["body"], step=form.cleaned_data["step"]
+            ),
+        ):
+            if in_place:
+                return _step_comments(request, checklist, form.for_step, added=True)
+            messages.success(request, "Your comment has been added.")
+            step = form.cleaned_data["step"]
+            return redirect(_review_url(checklist, f"step-{step.number}" if step else "comments"))
+    except services.TransitionNotAllowed as error:
+        if in_place and not isinstance(error, services.NotAReviewer):
+            return _step_comments(request, checklist, form.for_step, refused=str(error), status=409)
+        return _refused(request, checklist, error)
+    if in_place:
+        return _step_comments(request, checklist, form.for_step, form=form, status=400)
+    return _review_page(request, checklist, structure=structure, forms={"comment": form}, status=400)
+
+
+@login_required
+@require_POST
+@never_cache
+def decide(request, pk):
+    """The decision form: a return is made at once; a sign-off goes to its confirmation page first."""
+    checklist = get_checklist_for_review(request, pk)
+    form = DecisionForm(request.POST)
+    returning = request.POST.get("decision-decision") == DecisionForm.RETURN
+    try:
+        # A checklist that has moved on is refused as such, whatever the form says.
+        services.ensure_can_move(checklist, Checklist.Status.RETURNED if returning else Checklist.Status.SIGNED_OFF)
+        if form.is_valid() and form.cleaned_data["decision"] == DecisionForm.SIGN_OFF:
+            _keep_note(request, checklist, form.text)
+            return redirect("supervision:sign_off", pk=checklist.pk)
+        if form.is_valid() and _attempt(
+            form, lambda: services.return_for_reflection(checklist=checklist, by=request.user, comment=form.text)
+        ):
+            _forget_note(request, checklist)
+            messages.success(request, RETURNED_MESSAGE)
+            return redirect("supervision:review", pk=checklist.pk)
+    except services.TransitionNotAllowed as error:
+        return _refused(request, checklist, error)
+    return _review_page(request, checklist, forms={"decision": form}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def sign_off(request, pk):
+    """GET asks "are you sure?"; its Confirm button POSTs here, and only that signs the checklist off."""
+    checklist = get_checklist_for_review(request, pk)
+    try:
+        services.ensure_can_move(checklist, Checklist.Status.SIGNED_OFF)
+    except services.TransitionNotAllowed as error:
+        return _refused(request, checklist, error)
+    if request.method == "GET":
+        services.record_view(checklist=checklist, by=request.user)
+        note = _pending_note(request, checklist) or ""
+        return render(
+            request,
+            "supervision/confirm_sign_off.html",
+            {
+                "checklist": checklist,
+                "note": note,
+                "form": SignOffForm(initial={"body": note}),
+                "back_url": _review_url(checklist, "your-review"),
+                "breadcrumbs": _breadcrumbs(
+                    ("Review queue", reverse("supervision:queue")),
+                    ("Review checklist", _review_url(checklist)),
+                    ("Sign off", None),
+                ),
+            },
+        )
+    form = SignOffForm(request.POST)
+    try:
+        if form.is_valid() and _attempt(
+            form, lambda: services.sign_off(checklist=checklist, by=request.user, comment=form.cleaned_data["body"])
+        ):
+            _forget_note(request, checklist)
+            messages.success(request, SIGNED_OFF_MESSAGE)
+            return redirect("supervision:review", pk=checklist.pk)
+    except services.TransitionNotAllowed as error:
+        return _refused(request, checklist, error)
+    return _review_page(request, checklist, forms={"decision": _as_decision(form, DecisionForm.SIGN_OFF)}, status=400)
+
+
+def _action(handler):
+    """Shared plumbing for the other POST actions: load, validate, call the service, redirect."""
+
+    @login_required
+    @require_POST
+    @never_cache
+    def view(request, pk):
+        checklist = get_checklist_for_review(request, pk)
+        structure = load_structure(checklist.template_id)
+        try:
+            result = handler(request, checklist, structure.steps)
+        except services.TransitionNotAllowed as error:
+            return _refused(request, checklist, error)
+        if isinstance(result, tuple):  # (form name, invalid form)
+            name, form = result
+            return _review_page(request, checklist, structure=structure, forms={name: form}, status=400)
+        messages.success(request, result)
+        return redirect("supervision:review", pk=checklist.pk)
+
+    view.__name__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    return view
 
 
 @_action
 def return_for_reflection(request, checklist, steps):
-    """Send the checklist back to its author with a comment saying what needs more reflection."""
+    """Return the checklist at once with a reason and, optionally, a step: the decision form's return, sent directly."""
     # A checklist that has moved on is refused as such, whatever the form says.
     services.ensure_can_move(checklist, Checklist.Status.RETURNED)
     form = ReturnForm(request.POST, steps=steps)
@@ -367,20 +527,9 @@ def return_for_reflection(request, checklist, steps):
             checklist=checklist, by=request.user, comment=form.cleaned_data["body"], step=form.cleaned_data["step"]
         ),
     ):
-        return "The checklist has been returned for more reflection. Its author has been told by email."
-    return ("return", form)
-
-
-@_action
-def sign_off(request, checklist, steps):
-    """Sign the checklist off, with an optional comment."""
-    services.ensure_can_move(checklist, Checklist.Status.SIGNED_OFF)
-    form = SignOffForm(request.POST)
-    if form.is_valid() and _attempt(
-        form, lambda: services.sign_off(checklist=checklist, by=request.user, comment=form.cleaned_data["body"])
-    ):
-        return "The checklist has been signed off. Its author has been told by email."
-    return ("signoff", form)
+        _forget_note(request, checklist)
+        return RETURNED_MESSAGE
+    return ("decision", _as_decision(form, DecisionForm.RETURN))
 
 
 @_action

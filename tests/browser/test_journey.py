@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CASE = "ZE21P00123"
 RETURN_COMMENT = "Say how the drinking and the violence feed each other, and what that means at night."
 STEP_FIVE_COMMENT = "Thorough so far. Have you spoken to the school nurse?"
+RETURN_REASON = "Please look again at step 4: see my comment there."
 REVISION = " The drinking makes the violence worse at night, when she is alone with him."
 
 
@@ -121,7 +122,7 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
     assert "OFFICIAL-SENSITIVE" in text
     assert Event.objects.filter(checklist=checklist, kind=Event.Kind.EXPORTED, actor=fca).count() == 1
 
-    # 5. The supervisor sees it in the queue, comments on a step, and returns it with a step comment.
+    # 5. The supervisor sees it in the queue, comments on two steps in place, and returns it with a reason.
     boss = new_page(width=1280, height=900)
     sign_in(boss, "supervisor")
     boss.get_by_role("navigation", name="Menu").get_by_role("link", name="Supervision").click()
@@ -132,18 +133,28 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
     expect(boss.get_by_role("heading", level=1)).to_have_text("New police information")
     assert Event.objects.filter(checklist=checklist, kind=Event.Kind.VIEWED, actor=supervisor).exists()
     screenshot(boss, "review-page")
-    boss.get_by_label("Comment", exact=True).fill(STEP_FIVE_COMMENT)
-    boss.get_by_label("What is it about?").select_option(label="Step 5: Then What? Options and actions")
-    boss.get_by_role("button", name="Add comment").click()
-    expect(boss.get_by_text("Your comment has been added.")).to_be_visible()
-    boss.get_by_label("What should they reflect on further?").fill(RETURN_COMMENT)
-    boss.get_by_label("Which part is it about?").select_option(label="Step 4: So What? Revising your risk assessment")
-    boss.get_by_role("button", name="Return for more reflection").click()
+    for number, text in ((5, STEP_FIVE_COMMENT), (4, RETURN_COMMENT)):
+        # Each comment is added in place, beside its step's answers.
+        step = boss.locator(f"#step-{number}")
+        step.get_by_text("Add a comment").click()
+        step.get_by_label(f"Your comment on step {number}").fill(text)
+        step.get_by_role("button", name=f"Add comment on step {number}").click()
+        expect(step.locator(".app-comment")).to_contain_text(text)
+    boss.get_by_label("Return for more reflection").check()
+    boss.get_by_label("What should they reflect on further?").fill(RETURN_REASON)
+    boss.get_by_role("button", name="Continue").click()
     expect(boss.get_by_text("The checklist has been returned for more reflection.")).to_be_visible()
     checklist.refresh_from_db()
     assert checklist.status == Checklist.Status.RETURNED
-    comments = {comment.body: comment.step.number for comment in Comment.objects.filter(checklist=checklist)}
-    assert comments == {STEP_FIVE_COMMENT: 5, RETURN_COMMENT: 4}
+    comments = {
+        comment.body: (comment.step.number if comment.step else None, comment.kind)
+        for comment in Comment.objects.filter(checklist=checklist)
+    }
+    assert comments == {
+        STEP_FIVE_COMMENT: (5, Comment.Kind.COMMENT),
+        RETURN_COMMENT: (4, Comment.Kind.COMMENT),
+        RETURN_REASON: (None, Comment.Kind.RETURN_REASON),
+    }
 
     # 6. The FCA sees the comment next to the step, revises by keyboard and resubmits.
     page.goto("/")
@@ -177,8 +188,12 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
     expect(row).to_contain_text("Changed since returned")
     expect(row).to_contain_text(REVISION.strip())
     check_axe(boss, "review page showing changes")
-    boss.get_by_label("Comment (optional)").fill("Good reflection on how the risks interact.")
-    boss.get_by_role("button", name="Sign off").click()
+    boss.get_by_label("Sign off", exact=True).check()
+    boss.get_by_label("Note (optional)").fill("Good reflection on how the risks interact.")
+    boss.get_by_role("button", name="Continue").click()
+    confirmation = boss.get_by_role("heading", level=1)
+    expect(confirmation).to_have_text("Are you sure you want to sign off New police information?")
+    boss.get_by_role("button", name="Confirm and sign off").click()
     expect(boss.get_by_text("The checklist has been signed off.")).to_be_visible()
     checklist.refresh_from_db()
     assert checklist.status == Checklist.Status.SIGNED_OFF and checklist.signed_off_at is not None
@@ -190,6 +205,7 @@ def test_an_fca_reflects_by_keyboard_and_a_supervisor_returns_then_signs_it_off(
         K.CREATED,
         K.SUBMITTED,
         K.EXPORTED,
+        K.COMMENTED,
         K.COMMENTED,
         K.RETURNED,
         K.SUBMITTED,

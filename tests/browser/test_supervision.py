@@ -4,7 +4,7 @@ at desktop and phone widths, with axe-core and no sideways scrolling."""
 import pytest
 from playwright.sync_api import expect
 
-from checklists.models import Checklist
+from checklists.models import Checklist, Comment
 from tests.supervision.support import build_template, days_ago, make_checklist
 
 from .conftest import assert_no_horizontal_scroll, check_axe, screenshot, sign_in
@@ -40,18 +40,19 @@ def test_a_supervisor_returns_a_checklist_from_the_queue(page, waiting, console)
     page.goto("/supervision/")
     assert page.locator(".govuk-tag--red", has_text="Overdue").count() == 1
     page.get_by_role("link", name=waiting.case_reference).click()
-    page.get_by_role("button", name="Return for more reflection").click()
-    # A return needs a comment: the error summary takes focus and links to the box.
+    page.get_by_label("Return for more reflection").check()
+    page.get_by_role("button", name="Continue").click()
+    # A return needs a reason: the error summary takes focus and links to the box.
     expect(page.locator(".govuk-error-summary")).to_be_focused()
-    check_axe(page, "return without a comment")
+    check_axe(page, "return without a reason")
     page.locator(".govuk-error-summary a").first.click()
-    expect(page.locator("#id_return-body")).to_be_focused()
-    page.fill("#id_return-body", "Say more about what the father told you.")
-    page.select_option("#id_return-step", label="Step 2: So what? Safety now")
-    page.get_by_role("button", name="Return for more reflection").click()
+    expect(page.locator("#id_decision-return_reason")).to_be_focused()
+    page.fill("#id_decision-return_reason", "Say more about what the father told you.")
+    page.get_by_role("button", name="Continue").click()
     assert page.locator(".govuk-notification-banner--success").is_visible()
     waiting.refresh_from_db()
     assert waiting.status == Checklist.Status.RETURNED
+    assert waiting.comments.get().kind == Comment.Kind.RETURN_REASON
     # The refused form is answered with a 400, which Chromium reports; nothing else may fail.
     assert [error for error in console.errors if "status of 400" not in error] == []
 

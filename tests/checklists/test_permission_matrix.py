@@ -78,7 +78,7 @@ class Row:
 
     @property
     def id(self):
-        return f"{self.method} {self.name} {self.state or ''}".strip()
+        return " ".join(part for part in (self.method, self.name, self.state, self.data) if part)
 
 
 REVIEWERS = ("supervisor", "superuser")
@@ -142,6 +142,8 @@ ROWS = [
     Row("supervision:comment", "POST", D, codes(302, 404, 404, 404, 404, 404, 404, 404), data="comment"),
     Row("supervision:return", "POST", D, codes(302, 404, 404, 404, 404, 404, 404, 404), data="return"),
     Row("supervision:sign_off", "POST", D, codes(302, 404, 404, 404, 404, 404, 404, 404)),
+    Row("supervision:sign_off", "GET", D, codes(302, 404, 404, 404, 404, 404, 404, 404)),
+    Row("supervision:decide", "POST", D, codes(302, 404, 404, 404, 404, 404, 404, 404), data="decide-return"),
     Row("supervision:discussed", "POST", D, codes(302, 404, 404, 404, 404, 404, 404, 404), data="discussed"),
     # Submitted: locked for the author, open to the team's supervisor ----------------------------
     Row("checklists:detail", "GET", S, codes(302, 200, 404, 404, 200, 404, 404, 200), records=VIEWED),
@@ -184,7 +186,19 @@ ROWS = [
         codes(302, 403, 404, 404, 302, 404, 404, 302),
         writes=dict.fromkeys(REVIEWERS, status_is(SO)),
     ),
-    Row("supervision:sign_off", "GET", S, codes(302, 405, 405, 405, 405, 405, 405, 405)),
+    # Sign-off's confirmation: a look at the checklist, which changes nothing.
+    Row("supervision:sign_off", "GET", S, codes(302, 403, 404, 404, 200, 404, 404, 200), records=VIEWED),
+    Row(
+        "supervision:decide",
+        "POST",
+        S,
+        codes(302, 403, 404, 404, 302, 404, 404, 302),
+        data="decide-return",
+        writes=dict.fromkeys(REVIEWERS, status_is(R)),
+    ),
+    # Choosing to sign off only leads to the confirmation: nothing changes yet.
+    Row("supervision:decide", "POST", S, codes(302, 403, 404, 404, 302, 404, 404, 302), data="decide-sign-off"),
+    Row("supervision:decide", "GET", S, codes(302, 405, 405, 405, 405, 405, 405, 405)),
     Row(
         "supervision:discussed",
         "POST",
@@ -217,6 +231,9 @@ ROWS = [
         writes=dict.fromkeys(REVIEWERS, comment_added),
     ),
     Row("supervision:sign_off", "POST", R, codes(302, 403, 404, 404, 409, 404, 404, 409)),
+    Row("supervision:sign_off", "GET", R, codes(302, 403, 404, 404, 409, 404, 404, 409)),
+    Row("supervision:decide", "POST", R, codes(302, 403, 404, 404, 409, 404, 404, 409), data="decide-sign-off"),
+    Row("supervision:decide", "POST", R, codes(302, 403, 404, 404, 409, 404, 404, 409), data="decide-return"),
     Row("supervision:return", "POST", R, codes(302, 403, 404, 404, 409, 404, 404, 409), data="return"),
     Row(
         "supervision:discussed",
@@ -233,6 +250,9 @@ ROWS = [
     Row("supervision:comment", "POST", SO, codes(302, 403, 404, 404, 409, 404, 404, 409), data="comment"),
     Row("supervision:return", "POST", SO, codes(302, 403, 404, 404, 409, 404, 404, 409), data="return"),
     Row("supervision:sign_off", "POST", SO, codes(302, 403, 404, 404, 409, 404, 404, 409)),
+    Row("supervision:sign_off", "GET", SO, codes(302, 403, 404, 404, 409, 404, 404, 409)),
+    Row("supervision:decide", "POST", SO, codes(302, 403, 404, 404, 409, 404, 404, 409), data="decide-sign-off"),
+    Row("supervision:decide", "POST", SO, codes(302, 403, 404, 404, 409, 404, 404, 409), data="decide-return"),
     Row(
         "supervision:discussed",
         "POST",
@@ -274,6 +294,10 @@ def post_data(kind, checklist, template):
         return {"comment-body": "A comment from the matrix"}
     if kind == "return":
         return {"return-body": "Reflect more, says the matrix"}
+    if kind == "decide-return":
+        return {"decision-decision": "return", "decision-return_reason": "Reflect more, says the matrix"}
+    if kind == "decide-sign-off":
+        return {"decision-decision": "sign_off", "decision-sign_off_note": "Well done, says the matrix"}
     if kind == "discussed":
         return {"discussed.day": today.day, "discussed.month": today.month, "discussed.year": today.year}
     if kind == "admin":
@@ -352,6 +376,13 @@ def test_each_reviewer_action_is_tried_in_every_state():
     for row in ROWS:
         if row.name.startswith("supervision:") and row.state is not None:
             states.setdefault((row.name, row.method), set()).add(row.state)
-    for name in ("review", "comment", "return", "sign_off", "discussed"):
-        method = "GET" if name == "review" else "POST"
-        assert states[(f"supervision:{name}", method)] == {D, S, R, SO}, name
+    for name, method in [
+        ("review", "GET"),
+        ("comment", "POST"),
+        ("decide", "POST"),
+        ("return", "POST"),
+        ("sign_off", "GET"),
+        ("sign_off", "POST"),
+        ("discussed", "POST"),
+    ]:
+        assert states[(f"supervision:{name}", method)] == {D, S, R, SO}, (name, method)

@@ -287,13 +287,13 @@ def test_it_offers_return_and_sign_off_only_while_submitted(client_for, supervis
     client = client_for(supervisor)
     waiting = make_checklist(fca, template)
     content = client.get(review_url(waiting)).content
-    assert reverse("supervision:sign_off", kwargs={"pk": waiting.pk}).encode() in content
-    assert reverse("supervision:return", kwargs={"pk": waiting.pk}).encode() in content
+    assert reverse("supervision:decide", kwargs={"pk": waiting.pk}).encode() in content
+    assert b"What do you want to do?" in content
     for status in (Checklist.Status.RETURNED, Checklist.Status.SIGNED_OFF):
         other = make_checklist(fca, template, status=status)
         content = client.get(review_url(other)).content
-        assert reverse("supervision:sign_off", kwargs={"pk": other.pk}).encode() not in content
-        assert reverse("supervision:return", kwargs={"pk": other.pk}).encode() not in content
+        assert reverse("supervision:decide", kwargs={"pk": other.pk}).encode() not in content
+        assert b"What do you want to do?" not in content
         assert reverse("supervision:discussed", kwargs={"pk": other.pk}).encode() in content
 
 

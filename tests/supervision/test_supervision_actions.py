@@ -45,6 +45,20 @@ def today_parts(days_ago=0):
     return {"discussed.day": str(day.day), "discussed.month": str(day.month), "discussed.year": str(day.year)}
 
 
+# Every POST action, and a body that each of them would accept from a reviewer.
+ACTIONS = ["comment", "decide", "return", "sign_off", "discussed"]
+
+
+def action_data():
+    return {
+        "comment-body": "x",
+        "return-body": "x",
+        "decision-decision": "return",
+        "decision-return_reason": "x",
+        **today_parts(),
+    }
+
+
 # --- comments ---------------------------------------------------------------------------------------
 
 
@@ -52,9 +66,10 @@ def test_it_adds_a_comment_on_the_whole_checklist(client_for, supervisor, submit
     client = client_for(supervisor)
     response = post(client, "comment", submitted, {"comment-body": "  Good use of the tools.  ", "comment-step": ""})
     assert response.status_code == 302
-    assert response["Location"] == review_url(submitted)
+    assert response["Location"] == f"{review_url(submitted)}#comments"
     comment = submitted.comments.get()
     assert (comment.body, comment.step, comment.author) == ("Good use of the tools.", None, supervisor)
+    assert comment.kind == Comment.Kind.COMMENT
     assert events(submitted, Event.Kind.COMMENTED) == [(supervisor.pk, "")]
     submitted.refresh_from_db()
     assert submitted.status == Checklist.Status.SUBMITTED
@@ -79,24 +94,47 @@ def test_it_keeps_line_breaks_in_comments(client_for, supervisor, submitted):
 
 
 @pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", b"Enter your comment"),
+        ("   ", b"Enter your comment"),
+        ("x" * 5001, b"It must be 5,000 characters or fewer"),
+    ],
+)
+def test_it_refuses_a_bad_step_comment_beside_its_step_and_keeps_the_text(
+    client_for, supervisor, submitted, template, body, message
+):
+    step = template.steps.get(number=2)
+    before = snapshot(submitted)
+    response = post(client_for(supervisor), "comment", submitted, {"comment-body": body, "comment-step": step.pk})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert message.decode() in content
+    # The summary links to step 2's box, which shows the error and what was typed.
+    assert 'href="#step-2-comment-body"' in content
+    assert '<p id="step-2-comment-body-error" class="govuk-error-message">' in content
+    assert content.index('id="step-2"') < content.index("step-2-comment-body-error") < content.index('id="comments"')
+    if body.strip():
+        assert body[:50] in content
+    assert snapshot(submitted) == before
+
+
+@pytest.mark.parametrize(
     "data, message",
     [
         ({"comment-body": ""}, b"Enter your comment"),
-        ({"comment-body": "   "}, b"Enter your comment"),
-        ({"comment-body": "x" * 5001}, b"It must be 5,000 characters or fewer"),
         ({"comment-body": "Fine", "comment-step": "not-a-number"}, b"Choose the whole checklist or one of its steps"),
         ({"comment-body": "Fine", "comment-step": "999999"}, b"Choose the whole checklist or one of its steps"),
     ],
 )
-def test_it_refuses_a_bad_comment_and_keeps_the_text(client_for, supervisor, submitted, data, message):
+def test_it_refuses_a_bad_comment_without_a_step_of_this_checklist(client_for, supervisor, submitted, data, message):
     before = snapshot(submitted)
     response = post(client_for(supervisor), "comment", submitted, data)
     assert response.status_code == 400
     assert b"There is a problem" in response.content
     assert message in response.content
-    assert b'href="#id_comment-' in response.content
-    if data["comment-body"].strip():
-        assert data["comment-body"][:50].encode() in response.content
+    assert b'href="#answers"' in response.content
     assert snapshot(submitted) == before
 
 
@@ -135,7 +173,7 @@ def test_it_returns_a_checklist_with_a_comment(client_for, supervisor, submitted
     assert submitted.status == Checklist.Status.RETURNED
     assert submitted.returned_at is not None
     comment = submitted.comments.get()
-    assert (comment.body, comment.step) == ("Triangulate this.", step)
+    assert (comment.body, comment.step, comment.kind) == ("Triangulate this.", step, Comment.Kind.RETURN_REASON)
     assert events(submitted, Event.Kind.RETURNED) == [(supervisor.pk, "")]
     # Each answer remembers what it said, so the next review can show what changed.
     assert all(answer.returned_value == answer.value for answer in submitted.answers.all())
@@ -148,7 +186,7 @@ def test_a_return_needs_a_comment(client_for, supervisor, submitted, body):
     response = post(client_for(supervisor), "return", submitted, {"return-body": body})
     assert response.status_code == 400
     assert b"Enter what you would like the practitioner to reflect on further" in response.content
-    assert b'href="#id_return-body"' in response.content
+    assert b'href="#id_decision-return_reason"' in response.content
     assert snapshot(submitted) == before
 
 
@@ -179,7 +217,8 @@ def test_it_signs_off_with_a_comment(client_for, supervisor, submitted):
     post(client_for(supervisor), "sign_off", submitted, {"signoff-body": "Clear, well-evidenced thinking."})
     submitted.refresh_from_db()
     assert submitted.status == Checklist.Status.SIGNED_OFF
-    assert submitted.comments.get().body == "Clear, well-evidenced thinking."
+    comment = submitted.comments.get()
+    assert (comment.body, comment.kind) == ("Clear, well-evidenced thinking.", Comment.Kind.SIGN_OFF_NOTE)
 
 
 def test_a_sign_off_comment_has_a_limit(client_for, supervisor, submitted):
@@ -327,19 +366,19 @@ def test_two_supervisors_cannot_both_decide(client_for, supervisor, north, submi
     assert snapshot(submitted) == before
 
 
-@pytest.mark.parametrize("action", ["comment", "return", "sign_off", "discussed"])
+@pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("persona", ["other_fca", "stranger_fca", "other_supervisor", "editor"])
 def test_people_who_cannot_see_it_get_404_and_change_nothing(client_for, submitted, action, persona, request):
-    data = {"comment-body": "x", "return-body": "x", **today_parts()}
+    data = action_data()
     before = snapshot(submitted)
     response = post(client_for(request.getfixturevalue(persona)), action, submitted, data)
     assert response.status_code == 404
     assert snapshot(submitted) == before
 
 
-@pytest.mark.parametrize("action", ["comment", "return", "sign_off", "discussed"])
+@pytest.mark.parametrize("action", ACTIONS)
 def test_the_author_cannot_act_on_their_own_checklist(client_for, fca, submitted, action):
-    data = {"comment-body": "x", "return-body": "x", **today_parts()}
+    data = action_data()
     before = snapshot(submitted)
     response = post(client_for(fca), action, submitted, data)
     assert response.status_code == 403
@@ -347,26 +386,26 @@ def test_the_author_cannot_act_on_their_own_checklist(client_for, fca, submitted
     assert snapshot(submitted) == before
 
 
-@pytest.mark.parametrize("action", ["comment", "return", "sign_off", "discussed"])
+@pytest.mark.parametrize("action", ACTIONS)
 def test_nobody_can_act_on_a_draft(client_for, supervisor, fca, template, action):
     draft = make_checklist(fca, template, status=Checklist.Status.DRAFT)
     before = snapshot(draft)
-    response = post(client_for(supervisor), action, draft, {"comment-body": "x", "return-body": "x", **today_parts()})
+    response = post(client_for(supervisor), action, draft, action_data())
     assert response.status_code == 404
     assert snapshot(draft) == before
 
 
-@pytest.mark.parametrize("action", ["comment", "return", "sign_off", "discussed"])
+@pytest.mark.parametrize("action", ["comment", "decide", "return", "discussed"])
 def test_actions_reject_get(client_for, supervisor, submitted, action):
     before = snapshot(submitted)
     assert client_for(supervisor).get(url(action, submitted)).status_code == 405
     assert snapshot(submitted) == before
 
 
-@pytest.mark.parametrize("action", ["comment", "return", "sign_off", "discussed"])
+@pytest.mark.parametrize("action", ACTIONS)
 def test_anonymous_actions_go_to_sign_in(client, submitted, action):
     before = snapshot(submitted)
-    response = client.post(url(action, submitted), {"comment-body": "x", "return-body": "x"})
+    response = client.post(url(action, submitted), action_data())
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert snapshot(submitted) == before
