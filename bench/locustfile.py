@@ -756,16 +756,28 @@ class SupervisorUser(WorkforceUser):
             page = self.get(review, "review")
             self.pause(READ_REVIEW)
             decision = random.choices(list(DECISIONS), weights=list(DECISIONS.values()))[0]
-            if decision == "sign off":
-                form = {"signoff-body": random.choice(("", COMMENTS[0]))}
-                self.post(url("sign_off", pk=pk), "sign off", form)
-            else:
-                prefix = "comment" if decision == "comment" else "return"
+            if decision == "comment":
+                # On one step, posted in place: the step's comments come back, not the page.
                 self.pause(WRITE_COMMENT)
-                # Comments are on a step; a return's reason is about the whole checklist.
-                steps = comment_steps(page) if decision == "comment" else []
-                form = {f"{prefix}-body": random.choice(COMMENTS[1:]), f"{prefix}-step": random.choice(["", *steps])}
-                self.post(url("comment" if decision == "comment" else "return", pk=pk), decision, form)
+                steps = comment_steps(page)
+                if not steps:
+                    raise Abandon("review")
+                form = {"comment-body": random.choice(COMMENTS[1:]), "comment-step": random.choice(steps)}
+                self.post(url("comment", pk=pk), "comment", form, expect=(200,), headers={"HX-Request": "true"})
+                self.pause(READ_CONFIRMATION)
+                return
+            if decision == "return":
+                self.pause(WRITE_COMMENT)
+                form = {"decision-decision": "return", "decision-return_reason": random.choice(COMMENTS[1:])}
+                self.post(url("decide", pk=pk), "return", form)
+            else:
+                note = random.choice(("", COMMENTS[0]))
+                _, _, confirm = self.post(
+                    url("decide", pk=pk), "decide", {"decision-decision": "sign_off", "decision-sign_off_note": note}
+                )
+                self.get(confirm or url("sign_off", pk=pk), "confirm sign off")
+                self.pause(READ_CONFIRMATION)
+                self.post(url("sign_off", pk=pk), "sign off", {"signoff-body": note})
             # The action redirects to the review page, which shows that it was done.
             self.get(review, "review")
             self.pause(READ_CONFIRMATION)

@@ -42,6 +42,8 @@ ENDPOINT_ORDER = [
     "review",
     "comment",
     "return",
+    "decide",
+    "confirm sign off",
     "sign off",
 ]
 

@@ -57,7 +57,7 @@ URLS = {
     "queue": ("supervision:queue", ()),
     "review": ("supervision:review", ("pk",)),
     "comment": ("supervision:comment", ("pk",)),
-    "return": ("supervision:return", ("pk",)),
+    "decide": ("supervision:decide", ("pk",)),
     "sign_off": ("supervision:sign_off", ("pk",)),
 }
 
