@@ -4,7 +4,7 @@
 #
 #   workforce (default): FCAs and supervisors at work at once, with think times, in steps of
 #     concurrent users: can one machine carry them all, every page answering fast?
-#   --saturation: one endpoint at a time with no think time, for reference only (docs/benchmarks.md).
+#   --saturation: one endpoint at a time with no think time, for reference only (docs/benchmarks-saturation.md).
 #
 #   bash bench/run.sh [--quick] [--scale 1.0] [--workers N] [--regenerate] [--seed 2020] [--port N]
 #     workforce:  [--steps 250,500,1000,1500,2200,3000] [--hold 180] [--spawn-rate 50]

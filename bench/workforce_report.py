@@ -4,7 +4,7 @@
 
 It reads what bench/run.sh left in the run directory (run.json, workforce.json,
 workforce-targets.json, generate.log and any pyspy-<pid>.txt) and, for reference only, the latest
-per-endpoint saturation report in docs/benchmarks.json. Plain Python: no Django, no locust.
+per-endpoint saturation report in docs/benchmarks-saturation.json. Plain Python: no Django, no locust.
 """
 
 import json
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.workforce_stats import FEW_REQUESTS, P95_BUDGET_MS, step_problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SATURATION_JSON = ROOT / "docs" / "benchmarks.json"
+SATURATION_JSON = ROOT / "docs" / "benchmarks-saturation.json"
 TOP_FUNCTIONS = 25
 # The order endpoints are listed in: the FCA's day, then the supervisor's; anything else after.
 ENDPOINT_ORDER = [
@@ -360,7 +360,7 @@ def render(run: dict, result: dict, targets: dict, run_dir: Path) -> str:
     out += ["", "## Reference only: one endpoint at a time, saturated", ""]
     if reference and reference["endpoints"]:
         out += [
-            f"From `docs/benchmarks.json` (run {reference['stamp']}, scale {reference['scale']:g}, "
+            f"From `docs/benchmarks-saturation.json` (run {reference['stamp']}, scale {reference['scale']:g}, "
             f"{reference['users']} users with no think time; `bash bench/run.sh --saturation`). These are "
             "capacities at saturation, where latency is mostly queueing: they do not say what people wait.",
             "",
