@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from .cache import bump_version
-from .models import KeyFact, KnowledgeBite, PracticePoint, Resource, Section, Theme
+from .models import KeyFact, KnowledgeBite, PracticePoint, Resource, SearchSynonym, Section, Theme
 
 
 class SectionInline(admin.StackedInline):
@@ -143,3 +143,11 @@ class ResourceAdmin(admin.ModelAdmin):
         if resource.is_link:
             return format_html('<a href="{}" rel="noopener noreferrer">Yes</a>', resource.url)
         return "No"
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "updated_at"]
+    search_fields = ["terms"]
+    ordering = ["terms"]
+    fields = ["terms"]

@@ -18,7 +18,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
-from .models import RESERVED_BITE_SLUGS, KeyFact, KnowledgeBite, PracticePoint, Resource, Section, Theme
+from .models import (
+    RESERVED_BITE_SLUGS,
+    KeyFact,
+    KnowledgeBite,
+    PracticePoint,
+    Resource,
+    SearchSynonym,
+    Section,
+    Theme,
+    split_terms,
+)
 
 SLUG = re.compile(r"^[-a-z0-9_]+$")
 
@@ -463,3 +473,41 @@ def register_part(part: FilePart) -> None:
 
 def file_parts() -> list[FilePart]:
     return list(_parts.values())
+
+
+# --- Search synonyms: the file's `search_synonyms:` part ----------------------------------------
+
+
+def validate_search_synonyms(raw: Any, *, known_themes: set[int], where: str = "search_synonyms") -> list[list[str]]:
+    """Each entry is a list of words or phrases that mean the same thing to someone searching."""
+    groups, first_terms = [], set()
+    for i, entry in enumerate(check_list(raw, where)):
+        at = f"{where}[{i}]"
+        terms = split_terms(", ".join(check_text(term, f"{at}[{j}]") for j, term in enumerate(check_list(entry, at))))
+        synonym = SearchSynonym(terms=", ".join(terms))
+        try:
+            synonym.clean()
+        except ValidationError as error:
+            raise ContentError(f"{at}: {' '.join(error.message_dict['terms'])}") from None
+        unique(first_terms, terms[0], at, "first term")
+        groups.append(terms)
+    return groups
+
+
+def load_search_synonyms(groups: list[list[str]], *, update: bool, tally: Tally, **_context) -> None:
+    """Add each synonym that no editor's synonym starts from yet; with `update`, overwrite those that do."""
+    existing = {synonym.term_list[0]: synonym for synonym in SearchSynonym.objects.all() if synonym.term_list}
+    for terms in groups:
+        text = ", ".join(terms)
+        synonym = existing.get(terms[0])
+        if synonym is None:
+            SearchSynonym.objects.create(terms=text)
+            tally.record("Search synonyms", CREATED)
+        elif synonym.term_list == terms:
+            tally.record("Search synonyms", UNCHANGED)
+        elif update:
+            synonym.terms = text
+            synonym.save()
+            tally.record("Search synonyms", UPDATED)
+        else:
+            tally.record("Search synonyms", KEPT)

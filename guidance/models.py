@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
@@ -270,3 +271,51 @@ class Resource(models.Model):
     @property
     def is_link(self) -> bool:
         return bool(self.url) and self.availability == self.Availability.AVAILABLE
+
+
+SYNONYM_TERM = re.compile(r"^[\w][\w '’-]*$")
+SYNONYM_TERM_MAX_LENGTH = 60
+
+
+def split_terms(text: str) -> list[str]:
+    """'Drugs,  substance misuse' -> ['drugs', 'substance misuse']: lower-case, single spaces, no repeats."""
+    terms = (" ".join(term.replace("’", "'").split()).lower() for term in text.split(","))
+    return list(dict.fromkeys(term for term in terms if term))
+
+
+class SearchSynonym(models.Model):
+    """Words and phrases that search treats as meaning the same: a search for one also finds the others."""
+
+    terms = models.TextField(
+        help_text=(
+            "Two or more words or phrases, separated by commas, for example 'drugs, substance misuse'. "
+            "A search for any of them also finds the others. Search already finds plurals and other "
+            "endings of each word."
+        )
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.term_list)
+
+    @property
+    def term_list(self) -> list[str]:
+        return split_terms(self.terms)
+
+    def clean(self) -> None:
+        terms = self.term_list
+        for term in terms:
+            if len(term) > SYNONYM_TERM_MAX_LENGTH:
+                raise ValidationError(
+                    {"terms": f"‘{term[:20]}…’ is too long: keep each term to {SYNONYM_TERM_MAX_LENGTH} characters."}
+                )
+            if not SYNONYM_TERM.match(term):
+                raise ValidationError(
+                    {"terms": f"‘{term}’ can only use letters, numbers, spaces, hyphens and apostrophes."}
+                )
+        if len(terms) < 2:
+            raise ValidationError({"terms": "Enter at least two different words or phrases, separated by commas."})
+        self.terms = ", ".join(terms)

@@ -1,30 +1,49 @@
 """Search over guidance content, grouped by type: one function, `search(query, user)`.
 
 Each type of content is a `SearchSource`. Guidance registers its own below; apps built on
-guidance (casestudies) register theirs in AppConfig.ready(), so guidance never imports them.
+guidance (casestudies, checklists) register theirs in AppConfig.ready(), so guidance never
+imports them.
 
-PostgreSQL: full-text search on each model's `search_vector` (kept up to date by triggers,
-GIN-indexed; see the 0002 migrations), websearch syntax ("a phrase", -exclude, or), ranked by
-SearchRank, with SearchHeadline snippets. SQLite: every word must appear somewhere in the
-title or body (icontains), ranked by the number of hits with a bonus for the title, with a
-snippet around the first hit. PostgreSQL uses that fallback too for a query made only of stop
-words ("What? So what?"), which full text would otherwise ignore. Either way snippets are HTML-escaped except for the
-<mark class="app-search-highlight"> around matches.
+A query is read into terms (`read_query`): words, "quoted phrases" and -excluded words, each with
+the other forms that also find it: the parts and the joined form of a hyphenated or prefixed word
+("non-engagement": "non engagement", nonengagement and engagement), and the synonyms editors
+curate in admin (SearchSynonym). Common words are left out unless there is nothing else. Results
+must match every term; when nothing does, they match any term, best first (`partial`).
+
+PostgreSQL: full text with the `english` stemmer on each model's `search_vector` (filled by
+triggers and GIN-indexed, see the search-vector migrations), ranked by SearchRank, with
+SearchHeadline snippets. A query of only stop words ("What? So what?") has nothing for full text
+to match, so it is searched with icontains, as any other database would be.
+SQLite: an FTS5 table with the porter stemmer (migration 0005), ranked by bm25, with FTS5's
+snippets. Signals from this registry keep it in step with every source's rows (`reindex`): one
+mechanism for the sources of every app, as guidance.cache does for the content version.
+Either way snippets are HTML-escaped except for the <mark class="app-search-highlight"> around matches.
 """
 
+import difflib
+import json
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, models
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connection, connections, models
 from django.db.models import Count, F, Q, TextField, Value, Window
 from django.db.models.functions import Concat
+from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import KeyFact, PracticePoint, Resource, Section, Theme
+from .cache import content_version
+from .models import KeyFact, PracticePoint, Resource, SearchSynonym, Section, Theme, split_terms
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 GROUP_LIMIT = 10
@@ -33,6 +52,19 @@ GROUP_LIMIT = 10
 START, STOP = "\ue000", "\ue001"
 MARK_OPEN, MARK_CLOSE = '<mark class="app-search-highlight">', "</mark>"
 SNIPPET_LENGTH = 240
+SNIPPET_WORDS = 35
+
+INDEX_TABLE = "guidance_search_index"
+# bm25 weighs the index's columns: source and object_id (not searched), title, body, extra.
+SEARCH_SQL = (
+    "SELECT source, object_id, highlight(guidance_search_index, 2, %s, %s), "
+    "snippet(guidance_search_index, 3, %s, %s, '…', %s) "
+    "FROM guidance_search_index WHERE guidance_search_index MATCH %s "
+    "AND source IN (SELECT value FROM json_each(%s)) "
+    "ORDER BY bm25(guidance_search_index, 0.0, 0.0, 10.0, 1.0, 0.5)"
+)
+INSERT_SQL = "INSERT INTO guidance_search_index (source, object_id, title, body, extra) VALUES (%s, %s, %s, %s, %s)"
+DELETE_SQL = "DELETE FROM guidance_search_index WHERE source = %s AND object_id = %s"
 
 
 @dataclass(frozen=True)
@@ -42,6 +74,8 @@ class Hit:
     snippet: SafeString  # highlighted
     context: str = ""
     figure: str = ""  # key facts: the value with its unit
+    action_text: str = ""  # a second link, such as "Start this checklist"
+    action_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,10 +84,18 @@ class SearchSource:
     label: str  # "Practice points"
     queryset: Callable[[Any], models.QuerySet]  # the rows this user may see, with what `describe` needs
     body_fields: tuple[str, ...]
-    describe: Callable[[models.Model], dict]  # url, and optionally title (plain), context, figure
+    describe: Callable[[models.Model], dict]  # url; optionally title (plain), context, figure, action_text/url
     title_field: str | None = "title"
     extra_fields: tuple[str, ...] = ()  # searched, but not shown in snippets
     order: int = 100
+    # PostgreSQL: the vector to search when the model has no search_vector column.
+    vector: Callable[[], Any] | None = None
+    # SQLite's index: every row to index, drafts included (default: all the model's rows) ...
+    index_queryset: Callable[[], models.QuerySet] | None = None
+    # ... its (title, body, extra) text (default: from the fields above) ...
+    document: Callable[[models.Model], tuple[str, str, str]] | None = None
+    # ... and other models whose rows are part of that text: (model, the field holding this row's pk).
+    reindex_on: tuple[tuple[type[models.Model], str], ...] = ()
 
 
 @dataclass
@@ -71,6 +113,8 @@ class ResultGroup:
 class SearchResults:
     query: str
     groups: list[ResultGroup] = field(default_factory=list)
+    partial: bool = False  # no result matched every term: these match some of them
+    suggestion: str = ""  # the query with close matches for words that no content uses
 
     @property
     def total(self) -> int:
@@ -78,11 +122,19 @@ class SearchResults:
 
 
 _sources: dict[str, SearchSource] = {}
+_models: dict[str, type[models.Model]] = {}
 
 
 def register(source: SearchSource) -> None:
     """Add a type of content to search, or replace the one with the same key."""
     _sources[source.key] = source
+    model = source.queryset(None).model
+    _models[source.key] = model
+    for sender, attribute in [(model, None), *source.reindex_on]:
+        receiver = _reindex_receiver(source.key, attribute)
+        uid = f"guidance.search:{source.key}:{sender._meta.label_lower}"
+        post_save.connect(receiver, sender=sender, weak=False, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=sender, weak=False, dispatch_uid=uid)
 
 
 def sources() -> list[SearchSource]:
@@ -106,13 +158,27 @@ def search(query: str, user, *, only: str | None = None, limit: int = GROUP_LIMI
     if not query:
         return results
     selected = [s for s in sources() if only is None or s.key == only]
+    read = read_query(query, synonym_groups())
+    if not read.terms:
+        return results
     if connection.vendor == "postgresql":
-        results.groups = _groups(_search_postgres, selected, query, user, limit=limit, offset=offset)
-        # Full text finds nothing for a query of only stop words ("What? So what?"): only then is it
-        # worth asking PostgreSQL whether that is why, rather than before every search.
-        if results.groups or _has_lexemes(query):
-            return results
-    results.groups = _groups(_search_fallback, selected, query, user, limit=limit, offset=offset)
+        full_text = _search_postgres
+    elif connection.vendor == "sqlite":
+        full_text = _search_sqlite
+    else:
+        results.groups = _groups(_search_fallback, selected, query, user, limit=limit, offset=offset)
+        return results
+    results.groups = full_text(selected, read, user, every=True, limit=limit, offset=offset)
+    # Full text finds nothing for a query of only stop words ("What? So what?"): only then is it
+    # worth asking PostgreSQL whether that is why, rather than before every search.
+    if not results.groups and full_text is _search_postgres and not _has_lexemes(query):
+        results.groups = _groups(_search_fallback, selected, query, user, limit=limit, offset=offset)
+        return results
+    if not results.groups and len(read.terms) > 1:
+        results.groups = full_text(selected, read, user, every=False, limit=limit, offset=offset)
+        results.partial = bool(results.groups)
+    if not results.groups or results.partial:
+        results.suggestion = suggest(query, user)
     return results
 
 
@@ -125,6 +191,275 @@ def _groups(search_source, selected: list[SearchSource], query: str, user, *, li
     return groups
 
 
+# --- Reading a query ---------------------------------------------------------------------------
+
+TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+# PostgreSQL's English stop words (which its full text ignores), and negatives such as "won't".
+STOP_WORDS = frozenset(
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers "
+    "herself it its itself they them their theirs themselves what which who whom this that these those am is "
+    "are was were be been being have has had having do does did doing a an the and but if or because as until "
+    "while of at by for with about against between into through during before after above below to from up "
+    "down in out on off over under again further then once here there when where why how all any both each few "
+    "more most other some such no nor not only own same so than too very s t can will just don should now "
+    "cannot wont dont doesnt didnt cant isnt arent wasnt werent hasnt havent hadnt wouldnt couldnt shouldnt".split()
+)
+# A hyphenated word starting with one of these also finds the rest of it alone: "non-engagement"
+# finds "engagement". Written as a word of its own ("non engagement") it is read the same way.
+PREFIXES = frozenset("non self re pre co anti multi inter post sub un mis over under semi cross de ex".split())
+STANDALONE_PREFIXES = frozenset("non anti multi co re pre sub semi".split())
+# Written solid, only these prefixes are split off ("nonengagement"), and re/pre only before an "e"
+# ("reengage"): elsewhere the split would be wrong too often ("interview", "record").
+SOLID_PREFIXES = ("non", "self", "anti", "multi")
+SOLID_BEFORE_E = ("re", "pre")
+
+
+@dataclass(frozen=True)
+class Form:
+    """Words that match together: anywhere in a result, or next to each other as a phrase."""
+
+    words: tuple[str, ...]
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Term:
+    """One part of a query, which a result matches through any of its forms."""
+
+    forms: tuple[Form, ...]
+
+
+@dataclass
+class ReadQuery:
+    terms: list[Term]
+    excluded: list[Form]
+
+
+@dataclass(frozen=True)
+class _Piece:
+    kind: str  # word, compound (hyphenated), phrase (quoted), synonym, or
+    words: tuple[str, ...]
+    forms: tuple[Form, ...] = ()  # synonyms only
+
+
+_OR = _Piece("or", ())
+
+
+def _is_negative(word: str) -> bool:
+    return word.endswith("n't")
+
+
+def _parts(word: str, *, possessive: bool = False) -> tuple[str, ...]:
+    """A word's parts: 'non-engagement' -> ('non', 'engagement'); "child's" -> ('child',).
+
+    In a phrase the possessive stays, as the 's' that both databases see between "child's" and the next word.
+    """
+    if _is_negative(word):
+        return (word,)
+    if not possessive:
+        word = re.sub(r"'s$", "", word)
+    return tuple(part for part in re.split(r"['-]", word) if part)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(part for word in WORD.findall(text.lower()) for part in _parts(word, possessive=True))
+
+
+def _piece(word: str) -> _Piece:
+    parts = _parts(word)
+    return _Piece("word", parts) if len(parts) == 1 else _Piece("compound", parts)
+
+
+def _is_stop(piece: _Piece) -> bool:
+    return piece.kind == "word" and (piece.words[0] in STOP_WORDS or _is_negative(piece.words[0]))
+
+
+def _forms(piece: _Piece) -> tuple[Form, ...]:
+    words = piece.words
+    if piece.kind == "synonym":
+        return piece.forms
+    if piece.kind == "phrase":
+        return (Form(words, phrase=True),)
+    if piece.kind == "compound":
+        forms = [Form(words, phrase=True), Form(("".join(words),))]
+        if words[0] in PREFIXES and len("".join(words[1:])) >= 3:
+            forms.append(Form(words[1:], phrase=len(words) > 2))
+        return tuple(forms)
+    word = words[0]
+    forms = [Form((word,))]
+    for prefix in SOLID_PREFIXES + SOLID_BEFORE_E:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 4 and (prefix in SOLID_PREFIXES or rest.startswith("e")):
+            forms += [Form((prefix, rest), phrase=True), Form((rest,))]
+            break
+    return tuple(forms)
+
+
+def read_query(query: str, synonyms: Iterable[list[str]] = ()) -> ReadQuery:
+    """The terms a result must match, each with its other forms and synonyms, and the excluded words."""
+    pieces: list[_Piece] = []
+    excluded: list[Form] = []
+    for match in TOKEN.finditer(query.replace("’", "'").lower()):
+        negated = bool(match.group(1) or match.group(3))
+        if match.group(2) is not None:
+            words = _words(match.group(2))
+            if words:
+                (excluded.append(Form(words, phrase=True)) if negated else pieces.append(_Piece("phrase", words)))
+            continue
+        if match.group(4) == "or" and not negated:
+            pieces.append(_OR)
+            continue
+        for word in WORD.findall(match.group(4)):
+            piece = _piece(word)
+            (excluded.append(Form(piece.words, phrase=True)) if negated else pieces.append(piece))
+    pieces = _apply_synonyms(_join_prefixes(pieces), synonyms)
+    anything_else = any(piece is not _OR and not _is_stop(piece) for piece in pieces)
+    terms: list[Term] = []
+    join = False
+    for piece in pieces:
+        if piece is _OR:
+            join = bool(terms)
+        elif not (anything_else and _is_stop(piece)):
+            forms = _forms(piece)
+            if join:
+                terms[-1] = Term(tuple(dict.fromkeys(terms[-1].forms + forms)))
+                join = False
+            else:
+                terms.append(Term(forms))
+    return ReadQuery(terms=list(dict.fromkeys(terms)), excluded=list(dict.fromkeys(excluded)))
+
+
+def _join_prefixes(pieces: list[_Piece]) -> list[_Piece]:
+    """'non engagement' is read as 'non-engagement'."""
+    joined: list[_Piece] = []
+    for piece in pieces:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and before.kind == "word"
+            and before.words[0] in STANDALONE_PREFIXES
+            and piece.kind in ("word", "compound")
+            and not _is_stop(piece)
+        ):
+            joined[-1] = _Piece("compound", before.words + piece.words)
+        else:
+            joined.append(piece)
+    return joined
+
+
+def _apply_synonyms(pieces: list[_Piece], synonyms: Iterable[list[str]]) -> list[_Piece]:
+    """Replace words that an editor's synonym names with a piece matching any of that synonym's terms."""
+    starts: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = {}
+    for terms in synonyms:
+        term_words = [words for words in map(_words, terms) if words]
+        for words in term_words:
+            typed = tuple(word for word in words if word != "s")  # as a query's words are read
+            others = [other for other in term_words if other != words]
+            if typed:
+                starts.setdefault(typed[0], []).append((typed, others))
+    if not starts:
+        return pieces
+    result: list[_Piece] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        matched = None
+        if piece.kind in ("word", "compound"):
+            for words, others in sorted(starts.get(piece.words[0], []), key=lambda entry: -len(entry[0])):
+                end, covered = i, ()
+                while end < len(pieces) and pieces[end].kind in ("word", "compound") and len(covered) < len(words):
+                    covered += pieces[end].words
+                    end += 1
+                if covered == words:
+                    matched = (end, words, others)
+                    break
+        if matched is None:
+            result.append(piece)
+            i += 1
+            continue
+        end, words, others = matched
+        typed = pieces[i:end]
+        if len(typed) == 1:
+            forms = _forms(typed[0])
+        else:
+            meaningful = tuple(word for word in words if word not in STOP_WORDS and not _is_negative(word)) or words
+            forms = (Form(meaningful),)
+        forms += tuple(Form(other, phrase=len(other) > 1) for other in others)
+        result.append(_Piece("synonym", words, forms=tuple(dict.fromkeys(forms))))
+        i = end
+    return result
+
+
+def synonym_groups() -> list[list[str]]:
+    return [split_terms(terms) for terms in SearchSynonym.objects.values_list("terms", flat=True)]
+
+
+# --- Spelling ----------------------------------------------------------------------------------
+
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}")
+SPELLING_WORD = re.compile(r"[^\W\d_]+")
+VOCABULARY_KEY = "guidance:search-words"
+
+
+def suggest(query: str, user) -> str:
+    """The query with close matches for misspelt words, or "" if there are none.
+
+    A word is misspelt if no content uses it, and it is not another form of the close match
+    (the stemmer finds "carers" in content that says "carer", so that needs no suggestion).
+    """
+    vocabulary = vocabulary_for(user)
+    close = {}
+    for word in dict.fromkeys(match.lower() for match in SPELLING_WORD.findall(query)):
+        if len(word) >= 4 and word not in vocabulary and word not in STOP_WORDS:
+            matches = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.8)
+            if matches:
+                close[word] = matches[0]
+    for word in _forms_of_known_words(close):
+        del close[word]
+    if not close:
+        return ""
+    return SPELLING_WORD.sub(lambda match: close.get(match.group(0).lower(), match.group(0)), query)
+
+
+def _forms_of_known_words(close: dict[str, str]) -> list[str]:
+    """Which of these words full text already matches: another ending of their close match, or of any content."""
+    if not close:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT word FROM unnest(%s::text[], %s::text[]) AS pair(word, other) "
+                "WHERE ts_lexize('english_stem', word) = ts_lexize('english_stem', other)",
+                [list(close), list(close.values())],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT value FROM json_each(%s) WHERE EXISTS (SELECT 1 FROM guidance_search_index "
+                "WHERE guidance_search_index MATCH '\"' || value || '\"')",
+                [json.dumps(list(close))],
+            )
+        else:
+            return []
+        return [row[0] for row in cursor.fetchall()]
+
+
+def vocabulary_for(user) -> frozenset[str]:
+    """Every word in the content `user` may see; cached under the content version, as guidance pages are."""
+    audience = "editor" if getattr(user, "is_content_editor", False) else "reader"
+    key = f"{VOCABULARY_KEY}:{content_version()}:{audience}"
+    words = cache.get(key)
+    if words is None:
+        found: set[str] = set()
+        for source in sources():
+            visible = source.queryset(user).values("pk")
+            for row in _index_queryset(source).filter(pk__in=visible):
+                found.update(VOCABULARY_WORD.findall(" ".join(_document(source, row)).lower()))
+        words = frozenset(found)
+        cache.set(key, words, settings.GUIDANCE_CACHE_SECONDS)
+    return words
+
+
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
@@ -135,11 +470,32 @@ def _has_lexemes(query: str) -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def _search_postgres(source: SearchSource, query: str, user, *, limit: int, offset: int) -> tuple[list[Hit], int]:
-    search_query = SearchQuery(query, search_type="websearch", config="english")
+def _postgres_form(form: Form) -> SearchQuery:
+    return SearchQuery(" ".join(form.words), search_type="phrase" if form.phrase else "plain", config="english")
+
+
+def postgres_query(read: ReadQuery, *, every: bool):
+    terms = [reduce(or_, map(_postgres_form, term.forms)) for term in read.terms]
+    combined = reduce(and_ if every else or_, terms)
+    for form in read.excluded:
+        combined &= ~_postgres_form(form)
+    return combined
+
+
+def _search_postgres(selected, read: ReadQuery, user, *, every: bool, limit: int, offset: int) -> list[ResultGroup]:
+    search_query = postgres_query(read, every=every)
+    groups = []
+    for source in selected:
+        hits, total = _search_postgres_source(source, search_query, user, limit=limit, offset=offset)
+        if total:
+            groups.append(ResultGroup(source=source, hits=hits, total=total))
+    return groups
+
+
+def _search_postgres_source(source: SearchSource, search_query, user, *, limit: int, offset: int):
     headline_options = {"config": "english", "start_sel": START, "stop_sel": STOP}
     annotations = {
-        "rank": SearchRank(F("search_vector"), search_query),
+        "rank": SearchRank(F("document"), search_query),
         "total": Window(Count("pk")),
         "headline": SearchHeadline(
             _concat(source.body_fields),
@@ -155,16 +511,13 @@ def _search_postgres(source: SearchSource, query: str, user, *, limit: int, offs
         annotations["title_headline"] = SearchHeadline(
             source.title_field, search_query, highlight_all=True, **headline_options
         )
-    rows = list(
-        source.queryset(user)
-        .filter(search_vector=search_query)
-        .annotate(**annotations)
-        .order_by("-rank", "pk")[offset : offset + limit]
-    )
+    vector = source.vector() if source.vector else F("search_vector")
+    matching = source.queryset(user).annotate(document=vector).filter(document=search_query)
+    rows = list(matching.annotate(**annotations).order_by("-rank", "pk")[offset : offset + limit])
     if rows:
         total = rows[0].total
     else:
-        total = source.queryset(user).filter(search_vector=search_query).count() if offset else 0
+        total = matching.count() if offset else 0
     hits = []
     for row in rows:
         title = getattr(row, "title_headline", None)
@@ -181,10 +534,126 @@ def _concat(fields: tuple[str, ...]):
     return Concat(*parts[:-1], output_field=TextField())
 
 
-# --- SQLite (and any other database) -----------------------------------------------------------
+# --- SQLite ------------------------------------------------------------------------------------
 
-TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
-STOP_WORDS = {"a", "an", "and", "or", "the", "of", "in", "on", "to", "for", "is", "are", "with", "by", "at"}
+
+def _fts_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_form(form: Form) -> str:
+    if form.phrase or len(form.words) == 1:
+        return _fts_quote(" ".join(form.words))
+    return "(" + " AND ".join(map(_fts_quote, form.words)) + ")"
+
+
+def fts_expression(read: ReadQuery, *, every: bool) -> str:
+    """An FTS5 MATCH expression; every word is quoted, so nothing typed is read as an operator."""
+    terms = ["(" + " OR ".join(map(_fts_form, term.forms)) + ")" for term in read.terms]
+    expression = (" AND " if every else " OR ").join(terms)
+    if read.excluded:
+        expression = f"({expression}) NOT (" + " OR ".join(map(_fts_form, read.excluded)) + ")"
+    return expression
+
+
+def _search_sqlite(selected, read: ReadQuery, user, *, every: bool, limit: int, offset: int) -> list[ResultGroup]:
+    params = [START, STOP, START, STOP, SNIPPET_WORDS, fts_expression(read, every=every)]
+    params.append(json.dumps([source.key for source in selected]))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(SEARCH_SQL, params)
+            found = cursor.fetchall()
+    except OperationalError:
+        logger.exception("The search index refused a query")
+        return []
+    by_source: dict[str, list[tuple[Any, str, str]]] = {}
+    for key, object_id, title, snippet in found:
+        by_source.setdefault(key, []).append((object_id, title, snippet))
+    groups = []
+    for source in selected:
+        matches = by_source.get(source.key)
+        if not matches:
+            continue
+        rows = source.queryset(user).in_bulk([object_id for object_id, _, _ in matches])
+        visible = [(rows[object_id], title, snippet) for object_id, title, snippet in matches if object_id in rows]
+        if not visible:
+            continue
+        hits = [
+            _hit(
+                source,
+                row,
+                title_marked=title if source.title_field else None,
+                snippet_marked=" ".join(snippet.replace("…", " … ").split()),
+            )
+            for row, title, snippet in visible[offset : offset + limit]
+        ]
+        groups.append(ResultGroup(source=source, hits=hits, total=len(visible)))
+    return groups
+
+
+def _index_queryset(source: SearchSource) -> models.QuerySet:
+    if source.index_queryset:
+        return source.index_queryset()
+    return _models[source.key]._default_manager.all()
+
+
+def _document(source: SearchSource, row) -> tuple[str, str, str]:
+    if source.document:
+        texts = source.document(row)
+    else:
+        texts = (
+            getattr(row, source.title_field) if source.title_field else "",
+            " \n ".join(plain_text(getattr(row, name) or "") for name in source.body_fields),
+            " ".join(str(getattr(row, name) or "") for name in source.extra_fields),
+        )
+    return tuple(text.replace(START, " ").replace(STOP, " ") for text in texts)
+
+
+def reindex(source: SearchSource, pks: Iterable, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Bring SQLite's index up to date for these rows of one source (removing those that are gone)."""
+    if connections[using].vendor != "sqlite":
+        return
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return
+    rows = _index_queryset(source).using(using).in_bulk(pks)
+    with connections[using].cursor() as cursor:
+        cursor.executemany(DELETE_SQL, [(source.key, pk) for pk in pks])
+        if rows:
+            cursor.executemany(INSERT_SQL, [(source.key, pk, *_document(source, row)) for pk, row in rows.items()])
+
+
+def rebuild_index(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Index every row of every source again, on SQLite; after migrations, and after a flush."""
+    database = connections[using]
+    if database.vendor != "sqlite" or INDEX_TABLE not in database.introspection.table_names():
+        return
+    with database.cursor() as cursor:
+        cursor.execute("DELETE FROM guidance_search_index")
+        for source in sources():
+            rows = [(source.key, row.pk, *_document(source, row)) for row in _index_queryset(source).using(using)]
+            if rows:
+                cursor.executemany(INSERT_SQL, rows)
+
+
+def rebuild_index_after_migrate(*, using: str = DEFAULT_DB_ALIAS, **_signal_kwargs) -> None:
+    try:
+        rebuild_index(using=using)
+    except DatabaseError:
+        # Another app's migrations are still to run; the next full migrate rebuilds the index.
+        logger.warning("The search index was not rebuilt: the database is not fully migrated.")
+
+
+def _reindex_receiver(key: str, attribute: str | None):
+    def receiver(sender, instance, using=DEFAULT_DB_ALIAS, **_signal_kwargs):
+        source = _sources.get(key)
+        if source is not None and connections[using].vendor == "sqlite":
+            reindex(source, [instance.pk if attribute is None else getattr(instance, attribute)], using=using)
+
+    return receiver
+
+
+# --- Any other database, and PostgreSQL for stop words: icontains --------------------------------
 
 
 def parse_terms(query: str) -> tuple[list[str], list[str]]:
@@ -304,6 +773,8 @@ def _hit(source: SearchSource, row, *, title_marked: str | None, snippet_marked:
         snippet=highlighted(snippet_marked),
         context=described.get("context", ""),
         figure=described.get("figure", ""),
+        action_text=described.get("action_text", ""),
+        action_url=described.get("action_url", ""),
     )
 
 

@@ -358,6 +358,11 @@ class SearchView(GuidancePageMixin, TemplateView):
         all_types.pop("type", None)
         all_types.pop("page", None)
         context.update(results=results, query=query, all_types_query=all_types.urlencode())
+        if results.suggestion:
+            suggested = self.request.GET.copy()
+            suggested["q"] = results.suggestion
+            suggested.pop("page", None)
+            context["suggestion_query"] = suggested.urlencode()
         if not results.groups:
             context["browse_themes"] = self.browse_themes()
         return context

@@ -51,7 +51,9 @@ def build(size: int) -> None:
 
 # Each bound includes the 9 queries every signed-in request makes here: session, user, roles,
 # the request's savepoints and the session's activity stamp. A search that finds nothing asks
-# PostgreSQL one more question (whether the query is all stop words), so its bound is PostgreSQL's.
+# PostgreSQL one more question (whether the query is all stop words), and reads the words of each
+# type of content for a spelling suggestion (then cached under the content version, as pages are),
+# so its bound is PostgreSQL's.
 # Bite and theme pages include the queries of each related panel other apps register (case
 # studies, checklists). Caching is off in tests: these are the costs of rendering the content.
 PAGES = {
@@ -63,7 +65,7 @@ PAGES = {
     "resource": (reverse("guidance:resource", kwargs={"slug": "resource-x"}), 11),
     "search": (reverse("guidance:search") + "?q=reflective", 16),
     "search one type": (reverse("guidance:search") + "?q=reflective&type=practice-points", 10),
-    "search without results": (reverse("guidance:search") + "?q=xylophone", 18),
+    "search without results": (reverse("guidance:search") + "?q=xylophone", 26),
     "case studies": (reverse("casestudies:list"), 12),
     "case study": (reverse("casestudies:detail", kwargs={"slug": "case-0"}), 12),
 }
