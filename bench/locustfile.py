@@ -489,6 +489,9 @@ class WorkforceUser(FastHttpUser):
         for header in headers or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
+        self._send_cookies()
+
+    def _send_cookies(self) -> None:
         self.headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def csrf_token(self) -> str:
@@ -547,7 +550,7 @@ class WorkforceUser(FastHttpUser):
             self.cookies[TARGETS["cookies"]["session"]] = session
             secret = "".join(random.choices(string.ascii_letters + string.digits, k=32))
             self.cookies[TARGETS["cookies"]["csrf"]] = secret
-            self.headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+            self._send_cookies()
             return
         status, text, _ = self.call("GET", url("login"), "sign-in")
         token = next((c.get("value") for c in controls(text) if c.get("name") == "csrfmiddlewaretoken"), None)

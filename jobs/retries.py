@@ -81,10 +81,11 @@ def requeue_stalled(now: datetime.datetime | None = None) -> int:
 
 def retry_now(queryset) -> int:
     """Put failed tasks back on the queue at once, with a fresh retry period (admin's "retry")."""
+    now = timezone.now()
     return queryset.filter(status=TaskResultStatus.FAILED).update(
         status=TaskResultStatus.READY,
-        run_after=timezone.now(),
-        enqueued_at=timezone.now(),
+        run_after=now,
+        enqueued_at=now,
         started_at=None,
         finished_at=None,
     )
