@@ -48,11 +48,14 @@ class ChecklistTemplate(models.Model):
         default=Status.DRAFT,
         help_text="FCAs can start only the published version. Retired versions stay readable.",
     )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Where this checklist comes in lists: lower numbers first, then by title."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["title", "-version"]
+        ordering = ["position", "title", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["slug", "version"], name="template_unique_version"),
             models.UniqueConstraint(
@@ -134,6 +137,10 @@ class Question(models.Model):
     )
     required = models.BooleanField(default=False, help_text="Must be answered before the checklist is submitted.")
     max_length = models.PositiveIntegerField(default=5000, help_text="Character limit for text answers.")
+    collects_actions = models.BooleanField(
+        default=False,
+        help_text="An action question: below it the FCA adds actions, each with who does it and by when.",
+    )
 
     CHOICE_KINDS = {Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE}
     TEXT_KINDS = {Kind.SHORT_TEXT, Kind.LONG_TEXT}
@@ -466,6 +473,10 @@ class Event(models.Model):
         DISCUSSED = "discussed", "Discussed in supervision"
         EXPORTED = "exported", "Downloaded as PDF"
         VIEWED = "viewed", "Viewed"
+        ACTION_ADDED = "action_added", "Action added"
+        ACTION_DONE = "action_done", "Action done"
+        ACTION_NOT_NEEDED = "action_not_needed", "Action no longer needed"
+        ACTIONS_CARRIED = "actions_carried", "Actions carried forward"
 
     # event_timeline leads with the checklist: no index of its own, one fewer to write on each look.
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="events", db_index=False)
@@ -494,6 +505,7 @@ class PurgeRecord(models.Model):
     team_name = models.CharField(max_length=100, blank=True)
     signed_off_at = models.DateTimeField()
     answer_count = models.PositiveIntegerField(default=0)
+    action_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     event_count = models.PositiveIntegerField(default=0)
 

@@ -341,6 +341,7 @@ def create_next_version(*, template: ChecklistTemplate) -> ChecklistTemplate:
             choices=question.choices,
             required=question.required,
             max_length=question.max_length,
+            collects_actions=question.collects_actions,
         )
     Prompt.objects.bulk_create(
         Prompt(

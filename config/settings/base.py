@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "guidance",
     "casestudies",
     "checklists",
+    "actions",
     "supervision",
     "jobs",
 ]
