@@ -22,6 +22,8 @@ from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actions import steps as action_steps
+from actions.services import ActionError
 from config.pagination import pagination
 
 from . import services
@@ -307,8 +309,11 @@ def _stores_as(question, value) -> str | None:
         return None
 
 
-def _render_step(request, page: StepPage, *, status: int = 200):
-    context = _step_context(request, page)
+def _render_step(request, page: StepPage, *, status: int = 200, **extra):
+    action_steps.attach(page)
+    context = _step_context(request, page, **extra)
+    if carry_error := extra.get("carry_error"):
+        context["error_links"] = [*context["error_links"], ("#earlier-actions", carry_error)]
     error = "Error: " if context["error_links"] else ""
     step = page.step
     context["page_title"] = (
@@ -393,6 +398,16 @@ def step(request, pk, number):
         # A conflict still to resolve is 409; a refused answer, even beside one, is 400.
         status = 409 if any(row.conflict and not row.error for row in rows) else 400
         return _render_step(request, page, status=status)
+    try:
+        follow_on = action_steps.after_save(request, checklist, page)
+    except services.ChecklistLocked:
+        return _locked_redirect(request, checklist)
+    except ActionError as error:
+        page.rows = rows
+        page.reload_progress()
+        return _render_step(request, page, status=400, carry_error=str(error))
+    if follow_on is not None:
+        return follow_on
     if resolve_key:
         messages.success(request, RESOLVED_MESSAGES.get(resolve_action, RESOLVED_MESSAGES["saved"]))
         return redirect(f"{checklist.get_step_url(number)}#q-{resolve_key}")

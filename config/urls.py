@@ -12,6 +12,7 @@ urlpatterns = [
     path("case-studies/", include("casestudies.urls")),
     path("checklists/", include("checklists.urls")),
     path("supervision/", include("supervision.urls")),
+    path("", include("actions.urls")),
     path("healthz/live", health.live, name="health_live"),
     path("healthz/ready", health.ready, name="health_ready"),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
+from actions.models import Action
 from checklists.models import Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
 
 PASSWORD = "correct-horse-battery-staple"
@@ -265,3 +266,24 @@ class LearningPointFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"learning-{n}")
     order = factory.Sequence(lambda n: n)
     text = "What to do differently."
+
+
+# --- actions ---------------------------------------------------------------------------------------
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An open action on an action question of its checklist's template; due in a week."""
+
+    class Meta:
+        model = Action
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    question = factory.SubFactory(
+        QuestionFactory,
+        template=factory.SelfAttribute("..checklist.template"),
+        step__template=factory.SelfAttribute("...checklist.template"),
+        collects_actions=True,
+    )
+    description = factory.Sequence(lambda n: f"Ask the school for attendance records, part {n}")
+    owner = Action.Owner.ME
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
