@@ -4,6 +4,7 @@ These pages belong to a checklist that is being written: only its author reaches
 while it can still be changed.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -56,6 +57,7 @@ def _form_page(request, checklist, question, form, *, action=None, status=200, s
         "action": action,
         "stale": stale,
         "back_url": _back_to(checklist, question),
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
     }
     return render(request, "actions/form.html", context, status=status)
 

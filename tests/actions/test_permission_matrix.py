@@ -38,6 +38,10 @@ def removed(pk, user):
     return not Action.objects.filter(checklist_id=pk).exists()
 
 
+def closed(pk, user):
+    return Action.objects.get(checklist_id=pk).status == Action.Status.DONE
+
+
 @dataclass
 class Row:
     name: str
@@ -67,6 +71,20 @@ ROWS = [
     Row("actions:remove", "GET", D, codes(302, 405, 405, 405, 405, 405, 405, 405)),
     Row("actions:remove", "POST", D, codes(302, 302, 404, 404, 404, 404, 404, 403), writes={"fca": removed}),
     Row("actions:remove", "POST", S, codes(302, 409, 404, 404, 403, 404, 404, 403)),
+    # Following actions up: the author's own, whatever the checklist's status; nobody else's, not even a superuser's.
+    Row("actions:list", "GET", D, codes(302, 200, 200, 200, 200, 200, 200, 200)),
+    Row("actions:detail", "GET", D, codes(302, 200, 404, 404, 404, 404, 404, 404)),
+    Row("actions:detail", "GET", S, codes(302, 200, 404, 404, 404, 404, 404, 404)),
+    Row("actions:close", "GET", D, codes(302, 405, 405, 405, 405, 405, 405, 405)),
+    Row("actions:close", "POST", D, codes(302, 302, 404, 404, 404, 404, 404, 404), writes={"fca": closed}),
+    Row("actions:close", "POST", S, codes(302, 302, 404, 404, 404, 404, 404, 404), writes={"fca": closed}),
+    Row("actions:close", "POST", SO, codes(302, 302, 404, 404, 404, 404, 404, 404), writes={"fca": closed}),
+    # A case's reflections: whoever may see the checklist, by visible_to; a look by anyone else is recorded.
+    Row("actions:case", "GET", D, codes(302, 200, 404, 404, 404, 404, 404, 200), records=True),
+    Row("actions:case", "GET", S, codes(302, 200, 404, 404, 200, 404, 404, 200), records=True),
+    Row("actions:case", "GET", R, codes(302, 200, 404, 404, 200, 404, 404, 200), records=True),
+    Row("actions:case", "GET", SO, codes(302, 200, 404, 404, 200, 404, 404, 200), records=True),
+    Row("actions:case", "POST", S, codes(302, 405, 405, 405, 405, 405, 405, 405)),
 ]
 
 
@@ -83,12 +101,20 @@ def post_data(row, action):
         return {"description": "Added by the matrix", "owner": "me", **due}
     if row.name == "actions:change":
         return {"description": "Changed by the matrix", "owner": "me", "revision": action.revision, **due}
+    if row.name == "actions:close":
+        return {"status": "done", "revision": action.revision}
     return {"revision": action.revision}
 
 
 def url_for(row, checklist, action):
     if row.name == "actions:add":
         return reverse(row.name, kwargs={"pk": checklist.pk, "key": "then-what"})
+    if row.name == "actions:list":
+        return reverse(row.name)
+    if row.name == "actions:case":
+        return reverse(row.name, kwargs={"pk": checklist.pk})
+    if row.name in ("actions:detail", "actions:close"):
+        return reverse(row.name, kwargs={"pk": action.pk})
     return reverse(row.name, kwargs={"pk": checklist.pk, "action_pk": action.pk})
 
 

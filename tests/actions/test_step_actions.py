@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -356,3 +358,32 @@ def test_removing_a_carried_action_reopens_the_earlier_one(client_for, fca, draf
 
     chosen.refresh_from_db()
     assert chosen.status == "open" and chosen.closed_on is None
+
+
+def test_the_action_step_reads_its_actions_in_one_query_however_many(client_for, fca, draft, django_assert_num_queries):
+    client = client_for(fca)
+    url = draft.get_step_url(2)
+    client.get(url)  # warm the session
+    ActionFactory(checklist=draft, question=_then_what(draft))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(12):
+        ActionFactory(checklist=draft, question=_then_what(draft), carried_from=ActionFactory())
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count("app-link-button") == 13
+
+
+def test_the_first_step_reads_the_last_reflection_in_two_queries_however_many_actions(
+    client_for, fca, draft, earlier, django_assert_num_queries
+):
+    client = client_for(fca)
+    url = draft.get_step_url(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(10):
+        ActionFactory(checklist=earlier, question=_then_what(draft))
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count('name="carry"') == 12
