@@ -14,6 +14,18 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active", "last_login"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (
+            "Practice lead",
+            {
+                "fields": ["led_teams"],
+                "description": "A practice lead sees aggregate insight, never a checklist, for the teams given here. "
+                "Add them to the “Practice leads” group too.",
+            },
+        ),
+    ]
+    autocomplete_fields = ["led_teams"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "memberships__role", "memberships__team"]
 
 

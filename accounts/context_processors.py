@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from .passwords import has_password_account
+
 # Navigation: label, URL name, and the namespace (or URL name) that marks it as current.
 NAV_ITEMS = [
     ("Home", "home", "home"),
@@ -9,7 +11,9 @@ NAV_ITEMS = [
     ("Checklists", "checklists:list", "checklists"),
 ]
 SUPERVISOR_NAV_ITEM = ("Supervision", "supervision:queue", "supervision")
+INSIGHT_NAV_ITEM = ("Insight", "insight:home", "insight")
 STAFF_NAV_ITEM = ("Admin", "admin:index", "admin")
+ACCOUNT_NAV_ITEM = ("Your account", "account", "account")
 # Links that base.html needs on every page: {{ site_urls.search }}.
 SITE_URLS = {
     "home": "home",
@@ -32,8 +36,12 @@ def navigation(request):
     items = list(NAV_ITEMS)
     if user.can_review:
         items.append(SUPERVISOR_NAV_ITEM)
+    if user.sees_insight:
+        items.append(INSIGHT_NAV_ITEM)
     if user.is_staff:
         items.append(STAFF_NAV_ITEM)
+    if has_password_account(user):
+        items.append(ACCOUNT_NAV_ITEM)
     return {
         "site_urls": urls,
         "nav_items": [{"label": label, "url": reverse(name), "active": key == current} for label, name, key in items],

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .passwords import PasswordSignInPolicy
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(PasswordSignInPolicy, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is inactive. Ask your manager to reactivate it.",

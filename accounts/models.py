@@ -1,8 +1,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Value
 from django.utils.functional import cached_property
 
 CONTENT_EDITORS_GROUP = "Content editors"
+PRACTICE_LEADS_GROUP = "Practice leads"
 
 
 def display_name(first_name: str, last_name: str, username: str) -> str:
@@ -11,7 +13,14 @@ def display_name(first_name: str, last_name: str, username: str) -> str:
 
 
 class User(AbstractUser):
-    """A person who signs in. Roles come from team memberships and the editors group."""
+    """A person who signs in. Roles come from team memberships, the teams a practice lead is given, and groups."""
+
+    led_teams = models.ManyToManyField(
+        "Team",
+        blank=True,
+        related_name="practice_leads",
+        help_text="Teams whose aggregate insight this person sees, if they are in the “Practice leads” group.",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -23,8 +32,34 @@ class User(AbstractUser):
     # Role flags are read from the database once per request (the user is loaded afresh for each),
     # so a change of team or group applies on the person's next request.
     @cached_property
+    def _overseen_teams(self) -> list[tuple[int, str]]:
+        """(team id, "supervisor" or "lead") for the teams the person supervises or leads, in one query.
+
+        One query, so that the navigation learns both roles for the price of the supervisor check.
+        A practice lead's teams count only while they are in the practice leads group.
+        """
+        supervised = (
+            Membership.objects.filter(user=self, role=Membership.Role.SUPERVISOR)
+            .order_by()
+            .annotate(kind=Value("supervisor"))
+            .values_list("team_id", "kind")
+        )
+        led = (
+            User.led_teams.through.objects.filter(user=self, user__groups__name=PRACTICE_LEADS_GROUP)
+            .order_by()
+            .annotate(kind=Value("lead"))
+            .values_list("team_id", "kind")
+        )
+        return list(supervised.union(led, all=True))
+
+    @cached_property
     def supervised_team_ids(self) -> list[int]:
-        return list(self.memberships.filter(role=Membership.Role.SUPERVISOR).values_list("team_id", flat=True))
+        return [team_id for team_id, kind in self._overseen_teams if kind == "supervisor"]
+
+    @cached_property
+    def led_team_ids(self) -> list[int]:
+        """The teams given to a practice lead; empty for anyone outside the practice leads group."""
+        return [team_id for team_id, kind in self._overseen_teams if kind == "lead"]
 
     @cached_property
     def is_supervisor(self) -> bool:
@@ -34,6 +69,19 @@ class User(AbstractUser):
     def can_review(self) -> bool:
         """Supervisors review their teams' checklists; a superuser counts as supervising every team."""
         return self.is_superuser or self.is_supervisor
+
+    @property
+    def insight_team_ids(self) -> list[int]:
+        """The teams whose aggregate insight the person sees: those they supervise or lead."""
+        return sorted(set(self.supervised_team_ids) | set(self.led_team_ids))
+
+    @property
+    def sees_insight(self) -> bool:
+        return self.is_superuser or bool(self.insight_team_ids)
+
+    @cached_property
+    def is_practice_lead(self) -> bool:
+        return self.groups.filter(name=PRACTICE_LEADS_GROUP).exists()
 
     @cached_property
     def is_content_editor(self) -> bool:

@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group, Permission
 
-from .models import CONTENT_EDITORS_GROUP
+from .models import CONTENT_EDITORS_GROUP, PRACTICE_LEADS_GROUP
 
 # What content editors curate. Never checklists, answers, comments or events.
 EDITOR_MODELS = {
@@ -22,4 +22,10 @@ def ensure_content_editors_group() -> Group:
         or permission.content_type.model in EDITOR_MODELS[permission.content_type.app_label]
     ]
     group.permissions.set(permissions)
+    return group
+
+
+def ensure_practice_leads_group() -> Group:
+    """Create the practice leads group. It needs no permissions: leads read insight, not admin."""
+    group, _ = Group.objects.get_or_create(name=PRACTICE_LEADS_GROUP)
     return group

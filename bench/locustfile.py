@@ -64,6 +64,8 @@ from bench.workforce_stats import headline, summarise_step, timeline  # noqa: E4
 READ_HOME = (3, 10)
 # Finding the checklist to work on, or checking what is waiting, in a list of 20.
 READ_LIST = (5, 15)
+# One action: what it was, where it came from, then choosing "done" and perhaps a word on how it went.
+CLOSE_ACTION = (10, 30)
 # A theme page is several screens of practice points: from a skim to a careful read.
 READ_THEME = (30, 90)
 # Search results are a list of titles and snippets, scanned before opening one or searching again.
@@ -99,6 +101,11 @@ IDLE_QUEUE = (60, 180)
 READ_THEME_SHARE = 0.30
 SEARCH_SHARE = 0.30
 LIST_VIEWS = {"first page": 60, "page 2": 15, "by status": 25}
+# Looking at their actions: a glance at what is open, less often what is overdue or what was done.
+FOLLOW_UP_SHARE = 0.33
+ACTION_VIEWS = {"open": 70, "overdue": 20, "done": 10}
+# Of those who look at their open or overdue actions, how many mark one done there and then.
+CLOSE_ACTION_SHARE = 0.5
 # Drafts are what an FCA filters for most: the checklists they have still to finish.
 LIST_STATUSES = ("draft", "draft", "submitted", "returned", "signed_off")
 # Having opened the drafts, an FCA carries on with one of them rather than starting another.
@@ -172,8 +179,8 @@ def url(name: str, **params) -> str:
     return URLS[name].format(**params)
 
 
-STEP_URL, CHECK_URL, RESUME_URL, REVIEW_URL, DETAILS_URL = (
-    url_regex(URLS[name]) for name in ("step", "check", "resume", "review", "details")
+STEP_URL, CHECK_URL, RESUME_URL, REVIEW_URL, DETAILS_URL, ACTION_URL = (
+    url_regex(URLS[name]) for name in ("step", "check", "resume", "review", "details", "action")
 )
 
 
@@ -605,6 +612,8 @@ class FcaUser(WorkforceUser):
             self.get(url("home"), "home")
             self.pause(READ_HOME)
             draft = self.open_my_checklists()
+            if random.random() < FOLLOW_UP_SHARE:
+                self.follow_up_actions()
             if random.random() < READ_THEME_SHARE:
                 self.read_theme()
             if random.random() < SEARCH_SHARE:
@@ -642,6 +651,33 @@ class FcaUser(WorkforceUser):
         draft = random.choice(drafts)
         self.claim(draft)
         return draft
+
+    def follow_up_actions(self) -> None:
+        """Their actions, then sometimes one of them opened and marked done; back to the list it came from."""
+        view = random.choices(list(ACTION_VIEWS), weights=list(ACTION_VIEWS.values()))[0]
+        path = url("actions") if view == "open" else f"{url('actions')}?{urlencode({'show': view})}"
+        page = self.get(path, "my actions")
+        self.pause(READ_LIST)
+        if view == "done" or random.random() >= CLOSE_ACTION_SHARE:
+            return
+        found = dict.fromkeys(match.group("id") for match in ACTION_URL.finditer(page))
+        ids = [action_id for action_id in found if f"action-{action_id}" not in CLAIMED]
+        if not ids:
+            return
+        action_id = random.choice(ids)
+        self.claim(f"action-{action_id}")
+        detail = url("action", id=action_id)
+        form = {c["name"]: c.get("value", "") for c in controls(self.get(detail, "action")) if c.get("name")}
+        if "revision" not in form:
+            return  # closed by another locust user on the same account since the list was read
+        self.pause(CLOSE_ACTION)
+        close = {"status": "done", "revision": form["revision"], "next": path}
+        # Two locust users sharing an account may close the same action: the second is refused (409).
+        status, _, _ = self.post(url("close_action", id=action_id), "close action", close, expect=(302, 409))
+        if status == 302:
+            # Back where they were (the posted `next`), with the banner saying it is done.
+            self.get(path, "my actions")
+            self.pause(READ_CONFIRMATION)
 
     def start_checklist(self) -> str:
         """Choose a checklist and give the case details; returns where the server sends them (step 1)."""

@@ -187,6 +187,8 @@ GENERATE=(--scale "$SCALE" --seed "$SEED" --reset)
 # A workforce run adds checklists, so the next run finds a different volume and generates afresh.
 [ "$REGENERATE" = 1 ] || GENERATE+=(--reuse)
 "$PY" manage.py generate_bench_data "${GENERATE[@]}" | tee "$OUT/generate.log" | grep -v '^  [0-9,]* of '
+# The actions recorded on the last year's checklists (nothing to do if they are there already).
+"$PY" manage.py generate_bench_actions --seed "$SEED" | tee -a "$OUT/generate.log"
 # A bulk load leaves PostgreSQL writing it out to disk for minutes, on the same two cores as the
 # load: finish that now rather than during the first endpoints. CHECKPOINT needs a superuser.
 psql "$DATABASE_URL" -Atqc "CHECKPOINT" >/dev/null 2>&1 || echo "   (CHECKPOINT needs a superuser: skipped)"

@@ -48,6 +48,7 @@ ENDPOINTS = [
     ("autosave", "Autosave POST", None, "fca", "data"),
     ("queue", "Supervisor queue", "supervision:queue", "supervisor", "data"),
     ("review", "Supervisor review page", "supervision:review", "supervisor", "data"),
+    ("insight", "Insight, last 12 months (supervisor)", "insight:home", "supervisor", "data"),
     ("admin_changelist", "Admin changelist (checklists)", "admin:checklists_checklist_changelist", "admin", "admin"),
 ]
 
@@ -172,6 +173,10 @@ def build_requests(name: str, url_name: str | None, fcas: list[dict], supervisor
         if not supervisors:
             raise Missing("no bench supervisor has a submitted checklist: run generate_bench_data")
         return [{"user": s["user"], "url": url(url_name, pk=s["checklist"])} for s in supervisors]
+    if name == "insight":
+        if not supervisors:
+            raise Missing("no bench supervisor has a team with reflections: run generate_bench_data")
+        return [{"user": s["user"], "url": f"{url(url_name)}?period=last-12-months"} for s in supervisors]
     if not fcas:
         raise Missing("no bench FCA has a draft checklist: run generate_bench_data")
     if name == "theme":

@@ -11,7 +11,13 @@ import re
 from urllib.parse import urlsplit
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-PLACEHOLDERS = {"pk": f"(?P<pk>{UUID})", "number": r"(?P<number>\d+)", "slug": r"(?P<slug>[-\w]+)"}
+PLACEHOLDERS = {
+    "pk": f"(?P<pk>{UUID})",
+    "number": r"(?P<number>\d+)",
+    "slug": r"(?P<slug>[-\w]+)",
+    "id": r"(?P<id>\d+)",  # an integer id, such as an action's
+}
+ACTION_ID = re.compile(r"/actions/\d+/")
 TAG = re.compile(r"<(input|textarea|select|option)\b([^>]*)>", re.IGNORECASE)
 ATTRIBUTE = re.compile(r"""([\w:.@-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 HX_VALS = re.compile(r"""hx-vals\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -118,8 +124,8 @@ def error_reason(text: str) -> str:
 
 
 def mask(path: str) -> str:
-    """A path without its ids, so that errors group by kind rather than by checklist."""
-    return re.sub(UUID, "<pk>", urlsplit(path).path) if path else ""
+    """A path without its ids, so that errors group by kind rather than by checklist or action."""
+    return ACTION_ID.sub("/actions/<id>/", re.sub(UUID, "<pk>", urlsplit(path).path)) if path else ""
 
 
 def autosave_form(question: dict, values: dict) -> dict:

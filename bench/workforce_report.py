@@ -25,6 +25,9 @@ TOP_FUNCTIONS = 25
 ENDPOINT_ORDER = [
     "home",
     "my checklists",
+    "my actions",
+    "action",
+    "close action",
     "theme",
     "search",
     "start",
@@ -223,7 +226,9 @@ def render(run: dict, result: dict, targets: dict, run_dir: Path) -> str:
         f"its own bench account ({fcas:,} FCA and {supervisors:,} supervisor accounts, taken in turn and "
         "shared only when there are more users than accounts).",
         "* **FCAs** open home and their checklists (sometimes page 2 or a status filter, from where they may "
-        "carry on with a draft); 30% read a theme page (30–90 s), 30% search the guidance (10–30 s); then they "
+        "carry on with a draft); a third look at their actions (open ones, sometimes the overdue or done ones), "
+        "and half of those open one and mark it done; 30% read a theme page (30–90 s), 30% search the guidance "
+        "(10–30 s); then they "
         "start a checklist (template, case number, title) and work through every step: 10–20 s reading, each "
         "text answer autosaved 2–6 times 3–6 s apart, one autosave per choice or date, 15–45 s between "
         "questions, then save the step. Finally they check their answers and submit, and wait 30–120 s.",
@@ -262,6 +267,7 @@ def render(run: dict, result: dict, targets: dict, run_dir: Path) -> str:
         f"| Bench people | {fcas:,} FCAs, {supervisors:,} supervisors in {database.get('teams', 0):,} teams |",
         f"| Bench checklists | {database.get('checklists', 0):,} ({database.get('submitted', 0):,} waiting for "
         f"review, {database.get('drafts', 0):,} drafts), {database.get('answers', 0):,} answers |",
+        f"| Bench actions | {database.get('actions', 0):,} ({database.get('open_actions', 0):,} open) |",
     ]
     generated = generation_line(run_dir)
     if generated:

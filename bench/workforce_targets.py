@@ -29,6 +29,7 @@ from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import Team, User  # noqa: E402
+from actions.models import Action  # noqa: E402
 from checklists.management.commands.generate_bench_data import PREFIX  # noqa: E402
 from checklists.models import Answer, Checklist  # noqa: E402
 from guidance.models import KnowledgeBite, Theme  # noqa: E402
@@ -59,7 +60,10 @@ URLS = {
     "comment": ("supervision:comment", ("pk",)),
     "decide": ("supervision:decide", ("pk",)),
     "sign_off": ("supervision:sign_off", ("pk",)),
+    "actions": ("actions:list", ()),
 }
+# Pages of one action, whose id is an integer: "/actions/{id}/".
+ACTION_URLS = {"action": "actions:detail", "close_action": "actions:close"}
 
 
 def pattern(url_name: str, params: tuple[str, ...]) -> str:
@@ -67,6 +71,11 @@ def pattern(url_name: str, params: tuple[str, ...]) -> str:
     for param in params:
         path = path.replace(str(SENTINELS[param]), "{" + param + "}")
     return path
+
+
+def action_pattern(url_name: str) -> str:
+    sentinel = SENTINELS["number"]
+    return reverse(url_name, kwargs={"pk": sentinel}).replace(str(sentinel), "{id}")
 
 
 def sessions_for(usernames: list[str]) -> dict[str, str]:
@@ -92,7 +101,10 @@ def main() -> None:
     themes = Theme.objects.filter(knowledge_bite__status=KnowledgeBite.Status.PUBLISHED).order_by("number")
     bench = Checklist.objects.filter(author__username__startswith=PREFIX)
     data = {
-        "urls": {name: pattern(url_name, params) for name, (url_name, params) in URLS.items()},
+        "urls": {
+            **{name: pattern(url_name, params) for name, (url_name, params) in URLS.items()},
+            **{name: action_pattern(url_name) for name, url_name in ACTION_URLS.items()},
+        },
         # In username order, so that locust user n is always the same person from run to run.
         "fcas": list(
             User.objects.filter(username__startswith=f"{PREFIX}fca-", is_active=True)
@@ -116,6 +128,8 @@ def main() -> None:
             "answers": Answer.objects.filter(checklist__in=bench).count(),
             "submitted": bench.filter(status=Checklist.Status.SUBMITTED).count(),
             "drafts": bench.filter(status=Checklist.Status.DRAFT).count(),
+            "actions": Action.objects.filter(checklist__in=bench).count(),
+            "open_actions": Action.objects.filter(checklist__in=bench).open().count(),
         },
     }
     data["cookies"] = {"session": settings.SESSION_COOKIE_NAME, "csrf": settings.CSRF_COOKIE_NAME}

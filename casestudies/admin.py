@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from guidance.amendments import AmendmentAdminMixin
+
 from .models import CaseStudy, LearningPoint
 
 
@@ -11,7 +13,7 @@ class LearningPointInline(admin.StackedInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(AmendmentAdminMixin, admin.ModelAdmin):
     list_display = ["title", "partnership", "review_type", "published", "knowledge_bite"]
     list_filter = ["knowledge_bite", "review_type", "themes"]
     list_select_related = ["knowledge_bite"]
@@ -29,10 +31,14 @@ class CaseStudyAdmin(admin.ModelAdmin):
 
 
 @admin.register(LearningPoint)
-class LearningPointAdmin(admin.ModelAdmin):
+class LearningPointAdmin(AmendmentAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "case_study", "theme", "order"]
     list_filter = ["case_study", "theme"]
     list_select_related = ["case_study", "theme"]
     search_fields = ["text", "key"]
     ordering = ["case_study", "order"]
     fields = ["case_study", "key", "order", "text", "theme"]
+
+    def amendment_subject(self, obj):
+        # A learning point is part of its case study: readers are told the case study changed.
+        return obj.case_study

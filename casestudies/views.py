@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from guidance import amendments
 from guidance.models import Theme
 from guidance.views import GuidancePageMixin, with_page_number
 
@@ -54,6 +55,7 @@ class CaseStudyDetailView(GuidancePageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["bite"] = self.object.knowledge_bite
+        context["amendments"] = amendments.for_subject(self.object, self.request.user)
         context["breadcrumbs"] = [("Home", reverse("home")), case_studies_crumb(), (self.object.title, None)]
         return context
 

@@ -9,10 +9,12 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
 from .models import FROZEN_MESSAGE, Answer, Checklist, ChecklistTemplate, Comment, Event, Prompt, Question, Step
+from .timeline import decisions
 
 
 class FrozenTemplateMixin:
@@ -54,7 +56,7 @@ class QuestionSummaryInline(admin.TabularInline):
 
     model = Question
     extra = 0
-    fields = ("step", "order", "key", "text", "kind", "required")
+    fields = ("step", "order", "key", "text", "kind", "required", "collects_actions")
     readonly_fields = fields
     show_change_link = True
     verbose_name_plural = "questions (edit each one on its own page)"
@@ -74,13 +76,15 @@ class QuestionSummaryInline(admin.TabularInline):
 
 @admin.register(ChecklistTemplate)
 class ChecklistTemplateAdmin(FrozenTemplateMixin, admin.ModelAdmin):
-    list_display = ("title", "slug", "version", "status", "published_at", "checklist_count")
+    list_display = ("title", "slug", "version", "status", "position", "published_at", "checklist_count")
+    list_editable = ("position",)
     list_filter = ("status", "slug")
     search_fields = ("title", "slug")
-    ordering = ("slug", "-version")
+    ordering = ("position", "title", "-version")
     inlines = [StepInline, QuestionSummaryInline]
     actions = ["make_next_version", "publish", "retire"]
-    fields = ("slug", "version", "title", "summary", "status", "published_at", "usage")
+    fields = ("slug", "version", "title", "summary", "position", "status", "published_at", "usage")
+    change_list_template = "admin/checklists/checklisttemplate/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(checklist_total=Count("checklists"))
@@ -97,6 +101,10 @@ class ChecklistTemplateAdmin(FrozenTemplateMixin, admin.ModelAdmin):
         if not count:
             return "Not used yet, so it can still be changed."
         return f"Used by {count} checklist{'s' if count != 1 else ''}. {FROZEN_MESSAGE}"
+
+    def has_change_permission(self, request, obj=None):
+        # A version in use keeps its wording (read-only fields and inlines), but may still move in lists.
+        return super(FrozenTemplateMixin, self).has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Status changes only through the actions, which keep one published version per checklist.
@@ -164,10 +172,22 @@ class StepAdmin(FrozenTemplateMixin, TemplateChoiceMixin, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(FrozenTemplateMixin, TemplateChoiceMixin, admin.ModelAdmin):
-    list_display = ("text", "key", "step", "kind", "required", "template")
-    list_filter = ("template", "kind", "required")
+    list_display = ("text", "key", "step", "kind", "required", "collects_actions", "template")
+    list_filter = ("template", "kind", "required", "collects_actions")
     search_fields = ("text", "key")
-    fields = ("template", "step", "order", "key", "text", "help_text", "kind", "choices", "required", "max_length")
+    fields = (
+        "template",
+        "step",
+        "order",
+        "key",
+        "text",
+        "help_text",
+        "kind",
+        "choices",
+        "required",
+        "max_length",
+        "collects_actions",
+    )
     list_select_related = ("template", "step")
 
 
@@ -255,8 +275,12 @@ class AnswerInline(SuperuserReadOnlyPermissions, admin.TabularInline):
 class CommentInline(SuperuserReadOnlyPermissions, admin.TabularInline):
     model = Comment
     extra = 0
-    fields = ("step", "author", "body", "created_at")
+    fields = ("kind_label", "step", "author", "body", "created_at")
     readonly_fields = fields
+
+    @admin.display(description="Kind")
+    def kind_label(self, obj):
+        return obj.label
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("step", "author")
@@ -281,8 +305,19 @@ class ChecklistAdmin(SuperuserReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("status", "team")
     search_fields = ("case_reference",)
     list_select_related = ("template", "author", "team")
+    # Every field, read-only, with who decided after the sign-off date.
     readonly_fields = [field.name for field in Checklist._meta.fields]
+    readonly_fields.insert(readonly_fields.index("signed_off_at") + 1, "decided_by")
     inlines = [AnswerInline, CommentInline, EventInline]
+
+    @admin.display(description="Decided by")
+    def decided_by(self, obj):
+        """Who returned it (the latest time) and who signed it off, as its author's page says."""
+        made = []
+        for decision in decisions(obj):
+            by = f" by {decision['by']}" if decision["by"] else ""
+            made.append(f"{decision['label']}{by} on {timezone.localtime(decision['on']):%-d %B %Y}.")
+        return " ".join(made) or "Not returned or signed off."
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Reading a checklist here is an access like any other: it goes on its timeline."""

@@ -23,6 +23,7 @@ from .services import publish_template
 DEFAULT_FILE = Path(settings.BASE_DIR) / "checklists" / "data" / "templates.yaml"
 KINDS = set(Question.Kind.values)
 STATUSES = {ChecklistTemplate.Status.DRAFT, ChecklistTemplate.Status.PUBLISHED}
+MAX_POSITION = 32767  # PositiveSmallIntegerField
 
 
 class TemplateFileError(Exception):
@@ -113,6 +114,11 @@ def normalise(raw: dict, errors: list[str], where: str) -> dict | None:
     status = raw.get("status", ChecklistTemplate.Status.PUBLISHED)
     if status not in STATUSES:
         errors.append(f"{where}: status must be draft or published.")
+    position = raw.get("position")
+    if position is not None and (
+        not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= MAX_POSITION
+    ):
+        errors.append(f"{where}: position must be a whole number from 0 to {MAX_POSITION}.")
     steps, question_keys, step_numbers = [], {}, set()
     for step in raw["steps"]:
         step_where = f"{where} step {step.get('number', '?') if isinstance(step, dict) else '?'}"
@@ -157,6 +163,7 @@ def normalise(raw: dict, errors: list[str], where: str) -> dict | None:
         "status": status,
         "title": _text(raw["title"]),
         "summary": _text(raw.get("summary")),
+        "position": position,
         "steps": sorted(steps, key=lambda step: step["number"]),
         "prompts": sorted(prompts, key=lambda prompt: prompt["key"]),
     }
@@ -184,6 +191,10 @@ def _normalise_question(raw, errors: list[str], where: str) -> dict | None:
     if not isinstance(max_length, int) or max_length < 1:
         errors.append(f"{where}: max_length must be a whole number from 1.")
         max_length = 5000
+    collects_actions = raw.get("collects_actions", False)
+    if not isinstance(collects_actions, bool):
+        errors.append(f"{where}: collects_actions must be true or false.")
+        collects_actions = False
     return {
         "key": str(raw["key"]),
         "text": _text(raw["text"]),
@@ -192,6 +203,7 @@ def _normalise_question(raw, errors: list[str], where: str) -> dict | None:
         "required": bool(raw.get("required", False)),
         "max_length": max_length,
         "choices": choices,
+        "collects_actions": collects_actions,
     }
 
 
@@ -273,6 +285,7 @@ def describe(template: ChecklistTemplate) -> dict:
                         "required": question.required,
                         "max_length": question.max_length,
                         "choices": question.choices,
+                        "collects_actions": question.collects_actions,
                         "order": question.order,
                     }
                     for question in sorted(step.questions.all(), key=lambda q: (q.order, q.pk))
@@ -301,7 +314,8 @@ def describe(template: ChecklistTemplate) -> dict:
 
 
 def _content(described: dict) -> dict:
-    return {key: value for key, value in described.items() if key != "status"}
+    # Where a template comes in lists is not part of what its checklists answered.
+    return {key: value for key, value in described.items() if key not in ("status", "position")}
 
 
 def _check_guidance(spec: dict, index: GuidanceIndex, errors: list[str], where: str) -> None:
@@ -401,16 +415,27 @@ def load_templates(data: dict) -> list[Outcome]:
     return outcomes
 
 
+def _position(spec: dict) -> int:
+    """The file's position, or else that of the checklist's latest version, as "Create the next version" does."""
+    if spec["position"] is not None:
+        return spec["position"]
+    latest = ChecklistTemplate.objects.filter(slug=spec["slug"]).order_by("-version").first()
+    return latest.position if latest else 0
+
+
 def _load_one(spec: dict, index: GuidanceIndex) -> Outcome:
     slug, version = spec["slug"], spec["version"]
     name = f"{spec['title']} ({slug} version {version})"
     template = ChecklistTemplate.objects.filter(slug=slug, version=version).first()
     if template is None:
-        template = ChecklistTemplate(slug=slug, version=version, title=spec["title"], summary=spec["summary"])
+        template = ChecklistTemplate(
+            slug=slug, version=version, title=spec["title"], summary=spec["summary"], position=_position(spec)
+        )
         _save(template, "")
         _build(template, spec, index)
         published = _publish(template) if spec["status"] == ChecklistTemplate.Status.PUBLISHED else " as a draft"
         return Outcome(slug, version, "created", f"Created {name}{published}.")
+    # The file's position places a version when it is made; after that the order editors set stands.
     if describe(template) == _content(spec):
         return Outcome(slug, version, "unchanged", f"Unchanged: {name}.")
     if template.is_frozen:
@@ -420,7 +445,7 @@ def _load_one(spec: dict, index: GuidanceIndex) -> Outcome:
             "frozen",
             f"Not changed: {name} is used by checklists, so it is frozen, but the file differs from it. "
             f"Give the changes a new version (version {version + 1}) in the file, or use "
-            "'Create the next version' in admin.",
+            f"'Create the next version' in admin.",
         )
     # Not yet used by anyone, so it is safe to rebuild it from the file.
     template.title, template.summary = spec["title"], spec["summary"]
@@ -429,4 +454,8 @@ def _load_one(spec: dict, index: GuidanceIndex) -> Outcome:
     template.questions.all().delete()
     template.steps.all().delete()
     _build(template, spec, index)
-    return Outcome(slug, version, "updated", f"Updated {name} to match the file.")
+    # A draft (made in admin, say) that the file gives as published is published, as a new one would be.
+    published = ""
+    if spec["status"] == ChecklistTemplate.Status.PUBLISHED and template.status == ChecklistTemplate.Status.DRAFT:
+        published = _publish(template)
+    return Outcome(slug, version, "updated", f"Updated {name} to match the file{published}.")

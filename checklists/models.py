@@ -303,6 +303,10 @@ class ChecklistQuerySet(models.QuerySet):
     def authored_by(self, user):
         return self.filter(author=user)
 
+    def same_case_as(self, checklist):
+        """The checklists that the same author wrote about the same case, this one included."""
+        return self.filter(author_id=checklist.author_id, case_reference=checklist.case_reference)
+
     def in_review_for(self, user):
         """The checklists a person may review, their own included: callers leave those out as needed."""
         if not user.is_authenticated:

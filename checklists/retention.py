@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from actions.models import Action
+
 from .models import Answer, Checklist, Comment, Event, PurgeRecord
 
 PURGED_BY = "purge_checklists command"
@@ -22,6 +24,7 @@ class PurgeResult:
     cutoff: datetime.datetime
     checklists: int = 0
     answers: int = 0
+    actions: int = 0
     comments: int = 0
     events: int = 0
     ids: list = field(default_factory=list)
@@ -49,6 +52,7 @@ def purge_signed_off(
         result.checklists = len(ids)
         result.ids = ids
         result.answers = Answer.objects.filter(checklist__in=checklists).count()
+        result.actions = Action.objects.filter(checklist__in=checklists).count()
         result.comments = Comment.objects.filter(checklist__in=checklists).count()
         result.events = Event.objects.filter(checklist__in=checklists).count()
         return result
@@ -64,6 +68,7 @@ def purge_signed_off(
                 break
             ids = [checklist.pk for checklist in batch]
             answers, comments, events = _counts(Answer, ids), _counts(Comment, ids), _counts(Event, ids)
+            actions = _counts(Action, ids)
             PurgeRecord.objects.bulk_create(
                 PurgeRecord(
                     purged_by=by,
@@ -74,6 +79,7 @@ def purge_signed_off(
                     team_name=checklist.team.name if checklist.team else "",
                     signed_off_at=checklist.signed_off_at,
                     answer_count=answers.get(checklist.pk, 0),
+                    action_count=actions.get(checklist.pk, 0),
                     comment_count=comments.get(checklist.pk, 0),
                     event_count=events.get(checklist.pk, 0),
                 )
@@ -85,9 +91,13 @@ def purge_signed_off(
                 Event.objects.filter(checklist_id__in=ids).delete()
                 Comment.objects.filter(checklist_id__in=ids).delete()
                 Answer.objects.filter(checklist_id__in=ids).delete()
+                # A copy carried into a later checklist stays, as that checklist's own, but no longer
+                # points back: deleting these sets its carried_from to null.
+                Action.objects.filter(checklist_id__in=ids).delete()
                 Checklist.objects.filter(pk__in=ids).delete()
         result.checklists += len(batch)
         result.answers += sum(answers.values())
+        result.actions += sum(actions.values())
         result.comments += sum(comments.values())
         result.events += sum(events.values())
         result.ids += ids

@@ -59,5 +59,6 @@ def register_sources() -> None:
             index_queryset=lambda: ChecklistTemplate.objects.prefetch_related("steps", "questions"),
             document=_document,
             reindex_on=((Step, "template_id"), (Question, "template_id")),
+            ordering=("position", "title"),  # equally good matches come in the order editors set
         )
     )

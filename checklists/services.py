@@ -320,6 +320,7 @@ def create_next_version(*, template: ChecklistTemplate) -> ChecklistTemplate:
         version=latest.version + 1,
         title=template.title,
         summary=template.summary,
+        position=template.position,
         status=ChecklistTemplate.Status.DRAFT,
     )
     steps, questions = {}, {}

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q, Subquery
+
 from .formats import moment
-from .models import Checklist
+from .models import Checklist, Event
 
 
 @dataclass
@@ -68,3 +70,26 @@ def timeline_page(request, checklist: Checklist, *, path: str) -> tuple[list[Tim
         "next_label": "Older events",
     }
     return events[:TIMELINE_PAGE_SIZE], pagination
+
+
+def decisions(checklist: Checklist) -> list[dict]:
+    """The latest return and the sign-off, with who made each, read together in one query."""
+    wanted = [
+        (kind, label, at)
+        for kind, label, at in (
+            (Event.Kind.RETURNED, "Returned", checklist.returned_at),
+            (Event.Kind.SIGNED_OFF, "Signed off", checklist.signed_off_at),
+        )
+        if at is not None
+    ]
+    if not wanted:
+        return []
+
+    def latest(kind):
+        return Subquery(checklist.events.filter(kind=kind).order_by("-created_at", "-id").values("pk")[:1])
+
+    chosen = Q()
+    for kind, _, _ in wanted:
+        chosen |= Q(pk=latest(kind))
+    by = {event.kind: event.actor for event in Event.objects.filter(chosen).select_related("actor")}
+    return [{"label": label, "by": by.get(kind), "on": at} for kind, label, at in wanted]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<uuid:pk>/submitted/", views.submitted, name="submitted"),
     path("<uuid:pk>/delete/", views.delete, name="delete"),
     path("<uuid:pk>/export.pdf", views.export_pdf, name="export"),
+    path("guidance-notices/<int:pk>/dismiss/", views.dismiss_guidance_notice, name="dismiss_guidance_notice"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -24,15 +24,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actions import steps as action_steps
 from actions.services import ActionError
+from actions.tracking import home_summary
 from config.pagination import pagination
+from guidance import services as guidance_services
 
-from . import services
+from . import amendments, services
 from .access import get_checklist_for_user
 from .formats import checklist_url_maker, moment
 from .forms import ChooseTemplateForm, DetailsForm, StepForm
-from .models import Checklist, ChecklistTemplate, Event, Question
+from .models import Checklist, ChecklistTemplate, Question
 from .templatetags.checklist_tags import TAG_COLOURS
-from .timeline import timeline_page
+from .timeline import decisions, timeline_page
 from .walkthrough import (
     QuestionRow,
     StepPage,
@@ -84,7 +86,7 @@ def _counts(user) -> dict[str, int]:
 @login_required
 @require_GET
 def home(request):
-    """Each role's starting point: your checklists by status, returned ones first, and your queue."""
+    """Each role's starting point: your checklists by status, returned ones first, your open actions and your queue."""
     user = request.user
     counts = _counts(user)
     total = sum(counts.values())
@@ -97,6 +99,7 @@ def home(request):
     context = {
         "page_title": "Home",
         "counts": counts,
+        "guidance_notices": amendments.notices_for(user) if total else [],
         "total": total,
         # The counts say when there is nothing to list, so those queries are skipped.
         "returned": _list_rows(mine.filter(status=Checklist.Status.RETURNED)[:RECENT_ON_HOME]) if returned else [],
@@ -106,6 +109,7 @@ def home(request):
         "awaiting_review_count": awaiting_review_count,
         "status_choices": Checklist.Status.choices,
         "list_url": reverse("checklists:list"),
+        **home_summary(user),
     }
     return render(request, "checklists/home.html", context)
 
@@ -177,7 +181,8 @@ def _list_rows(checklists) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request):
-    templates = list(ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED).order_by("title"))
+    # In the order editors set (ChecklistTemplate.Meta.ordering).
+    templates = list(ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED))
     if request.method == "POST":
         form = ChooseTemplateForm(request.POST, templates=templates)
         if form.is_valid():
@@ -619,29 +624,6 @@ def _guidance_referred_to(summaries) -> dict:
     return guidance
 
 
-def _decisions(checklist: Checklist) -> list[dict]:
-    """The latest return and the sign-off, with who made each, read together in one query."""
-    wanted = [
-        (kind, label, at)
-        for kind, label, at in (
-            (Event.Kind.RETURNED, "Returned", checklist.returned_at),
-            (Event.Kind.SIGNED_OFF, "Signed off", checklist.signed_off_at),
-        )
-        if at is not None
-    ]
-    if not wanted:
-        return []
-
-    def latest(kind):
-        return Subquery(checklist.events.filter(kind=kind).order_by("-created_at", "-id").values("pk")[:1])
-
-    chosen = Q()
-    for kind, _, _ in wanted:
-        chosen |= Q(pk=latest(kind))
-    by = {event.kind: event.actor for event in Event.objects.filter(chosen).select_related("actor")}
-    return [{"label": label, "by": by.get(kind), "on": at} for kind, label, at in wanted]
-
-
 @never_cache
 @login_required
 @require_GET
@@ -653,8 +635,25 @@ def checklist_detail(request, pk):
     events, context["timeline_pagination"] = timeline_page(request, checklist, path=request.path)
     context["timeline_items"] = events
     context["is_author"] = checklist.author_id == request.user.pk
-    context["decisions"] = _decisions(checklist)
+    context["guidance_notices"] = amendments.notices_for(request.user, checklist=checklist)
+    context["decisions"] = decisions(checklist)
+    context["earlier"] = _earlier_reflections(request.user, checklist)
     return render(request, "checklists/detail.html", context)
+
+
+EARLIER_SHOWN = 3
+
+
+def _earlier_reflections(user, checklist: Checklist) -> dict:
+    """The latest few earlier checklists on this case that the person may see, and whether there are more."""
+    earlier = list(
+        Checklist.objects.visible_to(user)
+        .same_case_as(checklist)
+        .filter(created_at__lt=checklist.created_at)
+        .only("pk", "title", "status", "created_at")
+        .order_by("-created_at", "-pk")[: EARLIER_SHOWN + 1]
+    )
+    return {"items": earlier[:EARLIER_SHOWN], "more": len(earlier) > EARLIER_SHOWN}
 
 
 @never_cache
@@ -683,6 +682,7 @@ def export_pdf(request, pk):
     context = _read_context(checklist)
     # The export is the whole record: every event, not a page of them.
     context["events"] = list(checklist.events.select_related("actor").order_by("-created_at", "-id"))
+    context["decisions"] = decisions(checklist)
     context["exported_by"] = request.user
     context["exported_at"] = timezone.localtime()
     pdf = render_checklist_pdf(request, context)
@@ -690,3 +690,17 @@ def export_pdf(request, pk):
     filename = f"checklist-{checklist.case_reference.replace('/', '-')}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Notices of changed guidance ----------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_POST
+def dismiss_guidance_notice(request, pk):
+    """Put away the notice that guidance used in your checklists has changed, then go back."""
+    amendment = amendments.notice_amendment_or_404(request.user, pk)
+    guidance_services.dismiss_amendment(amendment=amendment, by=request.user)
+    messages.success(request, f"You have dismissed the notice about ‘{amendment.title}’.")
+    return redirect(amendments.back_to(request, default=reverse("home")))

@@ -90,11 +90,13 @@ class QuestionRow:
     revision: int = 0
     error: str = ""
     conflict: Answer | None = None  # the newer saved answer that this page's text would have overwritten
+    actions: list = field(default_factory=list)  # an action question's actions, where a page shows them
 
     @classmethod
-    def saved(cls, question: Question, answer: Answer | None) -> "QuestionRow":
+    def saved(cls, question: Question, answer: Answer | None, actions: list | None = None) -> "QuestionRow":
         value = answer.value if answer else ""
         row = cls(question=question, answer=answer, value=value, revision=answer.revision if answer else 0)
+        row.actions = actions or []
         row.selected = [item for item in value.split("\n") if item] if question.options else []
         if question.kind == Question.Kind.DATE and value:
             year, month, day = value.split("-")
@@ -305,6 +307,15 @@ def answers_by_question(checklist: Checklist) -> dict[int, Answer]:
     return {answer.question_id: answer for answer in checklist.answers.order_by()}
 
 
+def actions_by_question(checklist: Checklist, steps: list[Step]) -> dict[int, list]:
+    """The actions on the steps' action questions, soonest due first, in one query (none without any)."""
+    by_question = {question.pk: [] for step in steps for question in step.questions.all() if question.collects_actions}
+    if by_question:
+        for action in checklist.actions.filter(question__in=list(by_question)).order_by("due_on", "id"):
+            by_question[action.question_id].append(action)
+    return by_question
+
+
 @dataclass
 class StepPage:
     """Everything one step page needs, loaded in a fixed number of queries."""
@@ -428,16 +439,20 @@ def task_list(steps: list[Step], *, current: Step | None, steps_url: str, check_
 
 
 def summarise(checklist: Checklist) -> tuple[list[StepSummary], list[Comment]]:
-    """Every step with its answers and comments, for the check-answers, detail and PDF pages."""
+    """Every step with its answers, actions and comments, for the check-answers, detail and PDF pages."""
     structure = load_structure(checklist.template_id)
     steps = structure.steps
     answers = answers_by_question(checklist)
+    actions = actions_by_question(checklist, steps)
     comments = load_comments(checklist)
     prompts = triggered_prompts(structure.prompts, answers)
     summaries = [
         StepSummary(
             step=step,
-            rows=[QuestionRow.saved(question, answers.get(question.pk)) for question in step.questions.all()],
+            rows=[
+                QuestionRow.saved(question, answers.get(question.pk), actions=actions.get(question.pk, []))
+                for question in step.questions.all()
+            ],
             comments=[comment for comment in comments if comment.step_id == step.pk],
             prompts=[prompt for prompt in prompts if prompt.show_on_step_id == step.pk],
         )

@@ -3,8 +3,9 @@ from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 
+from .amendments import AmendmentAdminMixin
 from .cache import bump_version
-from .models import KeyFact, KnowledgeBite, PracticePoint, Resource, SearchSynonym, Section, Theme
+from .models import Amendment, KeyFact, KnowledgeBite, PracticePoint, Resource, SearchSynonym, Section, Theme
 
 
 class SectionInline(admin.StackedInline):
@@ -71,7 +72,7 @@ class PracticePointInline(admin.StackedInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AmendmentAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "knowledge_bite", "practice_point_count"]
     list_filter = ["knowledge_bite"]
     list_select_related = ["knowledge_bite"]
@@ -90,7 +91,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PracticePoint)
-class PracticePointAdmin(admin.ModelAdmin):
+class PracticePointAdmin(AmendmentAdminMixin, admin.ModelAdmin):
     list_display = ["title", "theme", "key", "order"]
     list_filter = ["theme__knowledge_bite", "theme"]
     list_select_related = ["theme"]
@@ -112,7 +113,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyFact)
-class KeyFactAdmin(admin.ModelAdmin):
+class KeyFactAdmin(AmendmentAdminMixin, admin.ModelAdmin):
     list_display = ["label", "display_value", "group", "knowledge_bite", "theme", "section"]
     list_filter = ["knowledge_bite", "group", "theme", "unit"]
     list_select_related = ["knowledge_bite", "theme", "section"]
@@ -151,3 +152,20 @@ class SearchSynonymAdmin(admin.ModelAdmin):
     search_fields = ["terms"]
     ordering = ["terms"]
     fields = ["terms"]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    """The record of substantive changes. Saving the guidance makes each one; here a note can be corrected."""
+
+    list_display = ["title", "changed_at", "knowledge_bite", "theme", "changed_by", "note"]
+    list_filter = ["knowledge_bite", "theme"]
+    list_select_related = ["knowledge_bite", "theme", "changed_by"]
+    search_fields = ["title", "note"]
+    date_hierarchy = "changed_at"
+    ordering = ["-changed_at", "-id"]
+    fields = ["title", "note", "changed_at", "changed_by", "knowledge_bite", "theme"]
+    readonly_fields = ["title", "changed_at", "changed_by", "knowledge_bite", "theme"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,4 +1,7 @@
-"""Key facts as bar charts: one chart per group, with widths as CSS classes (no inline styles)."""
+"""Key facts as bar charts: one chart per group, with widths as CSS classes (no inline styles).
+
+`scaled_width` is shared with the insight charts, so every bar in the service is scaled alike.
+"""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,16 +29,22 @@ class Chart:
         return any(bar.fact.unit != "%" for bar in self.bars)
 
 
-def bar_width(fact: KeyFact, largest: Decimal) -> int:
-    """A percentage is drawn at its own value; a count against the largest count in its group."""
-    if fact.unit == "%":
-        width = fact.value
+def scaled_width(value, largest=None) -> int:
+    """A bar's width out of 100: a percentage at its own value (no `largest`), a count against `largest`."""
+    value = Decimal(value)
+    if largest is None:
+        width = value
     else:
-        width = fact.value / largest * 100 if largest else Decimal(0)
+        width = value / Decimal(largest) * 100 if largest else Decimal(0)
     width = int(Decimal(width).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     width = max(0, min(100, width))
     # A small figure still gets a visible sliver, so it is not mistaken for zero.
-    return 1 if width == 0 and fact.value > 0 else width
+    return 1 if width == 0 and value > 0 else width
+
+
+def bar_width(fact: KeyFact, largest: Decimal) -> int:
+    """A percentage is drawn at its own value; a count against the largest count in its group."""
+    return scaled_width(fact.value, None if fact.unit == "%" else largest)
 
 
 def charts_for(facts) -> list[Chart]:

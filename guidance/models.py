@@ -1,6 +1,9 @@
 import re
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,7 +14,7 @@ MARKDOWN_HELP = "Markdown: blank line between paragraphs, '- ' for bullets, **bo
 
 
 # Guidance pages whose addresses a bite's slug would otherwise shadow (/guidance/<slug>/).
-RESERVED_BITE_SLUGS = frozenset({"search", "resources", "themes"})
+RESERVED_BITE_SLUGS = frozenset({"search", "resources", "themes", "changes"})
 
 
 def validate_bite_slug(value: str) -> None:
@@ -319,3 +322,86 @@ class SearchSynonym(models.Model):
         if len(terms) < 2:
             raise ValidationError({"terms": "Enter at least two different words or phrases, separated by commas."})
         self.terms = ", ".join(terms)
+
+
+AMENDMENT_NOTE_MAX_LENGTH = 300
+
+
+class AmendmentQuerySet(BiteContentQuerySet):
+    def about(self, subject: models.Model):
+        """Amendments to one theme, practice point, key fact or case study."""
+        return self.filter(
+            content_type__app_label=subject._meta.app_label,
+            content_type__model=subject._meta.model_name,
+            object_id=subject.pk,
+        )
+
+
+class Amendment(models.Model):
+    """A substantive change to a theme, practice point, key fact or case study, as readers are told of it."""
+
+    # The indexes below lead with the content type, the bite and the theme: no index of their own.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(max_length=200, help_text="What changed, named as it was when it changed.")
+    knowledge_bite = models.ForeignKey(
+        KnowledgeBite,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        help_text="The Knowledge Bite the changed guidance belongs to.",
+        db_index=False,
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        help_text="The learning theme the changed guidance belongs to, if any.",
+        db_index=False,
+    )
+    note = models.CharField(
+        max_length=AMENDMENT_NOTE_MAX_LENGTH,
+        help_text="What changed, for FCAs to read: on the guidance page, on “What’s changed” and in notices.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who saved the change.",
+    )
+    changed_at = models.DateTimeField(default=timezone.now, help_text="When the change was saved.")
+
+    objects = AmendmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["-changed_at", "-id"], name="amendment_recent"),
+            models.Index(fields=["knowledge_bite", "-changed_at"], name="amendment_bite"),
+            models.Index(fields=["theme", "-changed_at"], name="amendment_theme"),
+            models.Index(fields=["content_type", "object_id", "-changed_at"], name="amendment_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, changed on {timezone.localtime(self.changed_at):%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("guidance:amendment", kwargs={"pk": self.pk})
+
+
+class AmendmentDismissal(models.Model):
+    """A person has read the notice of an amendment to guidance they used, and put it away."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="dismissals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "amendment"], name="amendment_dismissed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} dismissed the notice of {self.amendment}"

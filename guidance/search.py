@@ -12,12 +12,14 @@ must match every term; when nothing does, they match any term, best first (`part
 
 PostgreSQL: full text with the `english` stemmer on each model's `search_vector` (filled by
 triggers and GIN-indexed, see the search-vector migrations), ranked by SearchRank, with
-SearchHeadline snippets. A query of only stop words ("What? So what?") has nothing for full text
+SearchHeadline snippets. One query counts every source's matches first, and only sources with
+matches are read. A query of only stop words ("What? So what?") has nothing for full text
 to match, so it is searched with icontains, as any other database would be.
 SQLite: an FTS5 table with the porter stemmer (migration 0005), ranked by bm25, with FTS5's
 snippets. Signals from this registry keep it in step with every source's rows (`reindex`): one
 mechanism for the sources of every app, as guidance.cache does for the content version.
-Either way snippets are HTML-escaped except for the <mark class="app-search-highlight"> around matches.
+Either way snippets are HTML-escaped except for the <mark class="app-search-highlight"> around matches,
+and when a search finds little, one query reads the content's words for a "Did you mean" (`suggest`).
 """
 
 import difflib
@@ -30,17 +32,14 @@ from functools import reduce
 from operator import and_, or_
 from typing import Any
 
-from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.cache import cache
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connection, connections, models
-from django.db.models import Count, F, Q, TextField, Value, Window
+from django.db.models import Count, F, Func, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .cache import content_version
 from .models import KeyFact, PracticePoint, Resource, SearchSynonym, Section, Theme, split_terms
 
 logger = logging.getLogger(__name__)
@@ -58,10 +57,11 @@ INDEX_TABLE = "guidance_search_index"
 # bm25 weighs the index's columns: source and object_id (not searched), title, body, extra.
 SEARCH_SQL = (
     "SELECT source, object_id, highlight(guidance_search_index, 2, %s, %s), "
-    "snippet(guidance_search_index, 3, %s, %s, '…', %s) "
+    "snippet(guidance_search_index, 3, %s, %s, '…', %s), "
+    "bm25(guidance_search_index, 0.0, 0.0, 10.0, 1.0, 0.5) AS score "
     "FROM guidance_search_index WHERE guidance_search_index MATCH %s "
     "AND source IN (SELECT value FROM json_each(%s)) "
-    "ORDER BY bm25(guidance_search_index, 0.0, 0.0, 10.0, 1.0, 0.5)"
+    "ORDER BY score"
 )
 INSERT_SQL = "INSERT INTO guidance_search_index (source, object_id, title, body, extra) VALUES (%s, %s, %s, %s, %s)"
 DELETE_SQL = "DELETE FROM guidance_search_index WHERE source = %s AND object_id = %s"
@@ -96,6 +96,12 @@ class SearchSource:
     document: Callable[[models.Model], tuple[str, str, str]] | None = None
     # ... and other models whose rows are part of that text: (model, the field holding this row's pk).
     reindex_on: tuple[tuple[type[models.Model], str], ...] = ()
+    # Fields that order hits of equal rank, before the primary key.
+    ordering: tuple[str, ...] = ()
+
+    @property
+    def text_fields(self) -> tuple[str, ...]:
+        return ((self.title_field,) if self.title_field else ()) + self.body_fields + self.extra_fields
 
 
 @dataclass
@@ -161,22 +167,15 @@ def search(query: str, user, *, only: str | None = None, limit: int = GROUP_LIMI
     read = read_query(query, synonym_groups())
     if not read.terms:
         return results
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not _only_stop_words(read):
         full_text = _search_postgres
     elif connection.vendor == "sqlite":
         full_text = _search_sqlite
     else:
+        # Any other database; and PostgreSQL's full text ignores stop words, so "What? So what?" comes here.
         results.groups = _groups(_search_fallback, selected, query, user, limit=limit, offset=offset)
         return results
-    results.groups = full_text(selected, read, user, every=True, limit=limit, offset=offset)
-    # Full text finds nothing for a query of only stop words ("What? So what?"): only then is it
-    # worth asking PostgreSQL whether that is why, rather than before every search.
-    if not results.groups and full_text is _search_postgres and not _has_lexemes(query):
-        results.groups = _groups(_search_fallback, selected, query, user, limit=limit, offset=offset)
-        return results
-    if not results.groups and len(read.terms) > 1:
-        results.groups = full_text(selected, read, user, every=False, limit=limit, offset=offset)
-        results.partial = bool(results.groups)
+    results.groups, results.partial = full_text(selected, read, user, limit=limit, offset=offset)
     if not results.groups or results.partial:
         results.suggestion = suggest(query, user)
     return results
@@ -399,75 +398,113 @@ def synonym_groups() -> list[list[str]]:
 
 VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}")
 SPELLING_WORD = re.compile(r"[^\W\d_]+")
-VOCABULARY_KEY = "guidance:search-words"
 
 
 def suggest(query: str, user) -> str:
     """The query with close matches for misspelt words, or "" if there are none.
 
-    A word is misspelt if no content uses it, and it is not another form of the close match
+    A word is misspelt if no content the reader may see has it in any form that full text matches
     (the stemmer finds "carers" in content that says "carer", so that needs no suggestion).
     """
-    vocabulary = vocabulary_for(user)
+    typed = [
+        word
+        for word in dict.fromkeys(match.lower() for match in SPELLING_WORD.findall(query))
+        if len(word) >= 4 and word not in STOP_WORDS
+    ]
+    if not typed:
+        return ""
+    vocabulary, found = _vocabulary(user, typed)
     close = {}
-    for word in dict.fromkeys(match.lower() for match in SPELLING_WORD.findall(query)):
-        if len(word) >= 4 and word not in vocabulary and word not in STOP_WORDS:
+    for word in typed:
+        if word not in vocabulary and word not in found:
             matches = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.8)
             if matches:
                 close[word] = matches[0]
-    for word in _forms_of_known_words(close):
-        del close[word]
     if not close:
         return ""
     return SPELLING_WORD.sub(lambda match: close.get(match.group(0).lower(), match.group(0)), query)
 
 
-def _forms_of_known_words(close: dict[str, str]) -> list[str]:
-    """Which of these words full text already matches: another ending of their close match, or of any content."""
-    if not close:
-        return []
+def _vocabulary(user, typed: list[str]) -> tuple[set[str], set[str]]:
+    """In one query: the words of the content `user` may see, and which `typed` words full text finds in it."""
+    if connection.vendor == "postgresql":
+        sql, params = _vocabulary_sql_postgres(user, typed)
+    elif connection.vendor == "sqlite":
+        sql, params = _vocabulary_sql_sqlite(user, typed)
+    else:
+        return set(), set()
+    vocabulary, found = set(), set()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT word FROM unnest(%s::text[], %s::text[]) AS pair(word, other) "
-                "WHERE ts_lexize('english_stem', word) = ts_lexize('english_stem', other)",
-                [list(close), list(close.values())],
-            )
-        elif connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT value FROM json_each(%s) WHERE EXISTS (SELECT 1 FROM guidance_search_index "
-                "WHERE guidance_search_index MATCH '\"' || value || '\"')",
-                [json.dumps(list(close))],
-            )
-        else:
-            return []
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        for is_typed, text in cursor.fetchall():
+            if is_typed:
+                found.add(text)
+            elif text:
+                vocabulary.update(VOCABULARY_WORD.findall(text.lower()))
+    return vocabulary, found
 
 
-def vocabulary_for(user) -> frozenset[str]:
-    """Every word in the content `user` may see; cached under the content version, as guidance pages are."""
-    audience = "editor" if getattr(user, "is_content_editor", False) else "reader"
-    key = f"{VOCABULARY_KEY}:{content_version()}:{audience}"
-    words = cache.get(key)
-    if words is None:
-        found: set[str] = set()
-        for source in sources():
-            visible = source.queryset(user).values("pk")
-            for row in _index_queryset(source).filter(pk__in=visible):
-                found.update(VOCABULARY_WORD.findall(" ".join(_document(source, row)).lower()))
-        words = frozenset(found)
-        cache.set(key, words, settings.GUIDANCE_CACHE_SECONDS)
-    return words
+def _vocabulary_sql_postgres(user, typed: list[str]) -> tuple[str, list]:
+    # Each source's words, unstemmed ('simple'), from the rows the reader may see: one UNION.
+    words = [
+        source.queryset(user)
+        .order_by()
+        .annotate(
+            word=Func(
+                Func(SearchVector(*source.text_fields, config="simple"), function="tsvector_to_array"),
+                function="unnest",
+                output_field=TextField(),
+            )
+        )
+        .values_list("word", flat=True)
+        for source in sources()
+    ]
+    vocabulary, params = words[0].union(*words[1:]).query.sql_with_params()
+    # Only SQL that the ORM compiled is put into the text; every value is a parameter.
+    sql = (
+        f"WITH vocabulary (word) AS ({vocabulary}) "  # noqa: S608
+        "SELECT false, word FROM vocabulary "
+        "UNION ALL SELECT true, typed FROM unnest(%s::text[]) AS typed "
+        "WHERE ts_lexize('english_stem', typed) IN (SELECT ts_lexize('english_stem', word) FROM vocabulary)"
+    )
+    return sql, [*params, typed]
+
+
+def _vocabulary_sql_sqlite(user, typed: list[str]) -> tuple[str, list]:
+    visible, params = _visible_in_index(user)
+    # As on PostgreSQL: only SQL that the ORM compiled is put into the text; every value is a parameter.
+    sql = (
+        f"SELECT 0, title || ' ' || body || ' ' || extra FROM guidance_search_index WHERE {visible} "  # noqa: S608
+        "UNION ALL SELECT 1, value FROM json_each(%s) WHERE EXISTS (SELECT 1 FROM guidance_search_index "
+        f"WHERE guidance_search_index MATCH '\"' || value || '\"' AND {visible})"
+    )
+    return sql, [*params, json.dumps(typed), *params]
+
+
+def _visible_in_index(user) -> tuple[str, list]:
+    """A condition on SQLite's index (which holds drafts too): the rows of every source that `user` may see."""
+    conditions, params = [], []
+    for source in sources():
+        rows, rows_params = source.queryset(user).order_by().values("pk").query.sql_with_params()
+        conditions.append(f"(source = %s AND object_id IN ({rows}))")
+        params += [source.key, *rows_params]
+    return "(" + " OR ".join(conditions) + ")", params
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
-def _has_lexemes(query: str) -> bool:
-    """Whether full text can search for the query: not when it is all stop words."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s))", [query])
-        return cursor.fetchone()[0] > 0
+def _only_stop_words(read: ReadQuery) -> bool:
+    """Whether PostgreSQL's full text would have nothing to search for: every word is a stop word."""
+    parts = (
+        part
+        for term in read.terms
+        for form in term.forms
+        for word in form.words
+        for part in re.split(r"['-]", word)
+        if part
+    )
+    return all(part in STOP_WORDS for part in parts)
 
 
 def _postgres_form(form: Form) -> SearchQuery:
@@ -482,21 +519,50 @@ def postgres_query(read: ReadQuery, *, every: bool):
     return combined
 
 
-def _search_postgres(selected, read: ReadQuery, user, *, every: bool, limit: int, offset: int) -> list[ResultGroup]:
-    search_query = postgres_query(read, every=every)
+def _search_postgres(selected, read: ReadQuery, user, *, limit: int, offset: int) -> tuple[list[ResultGroup], bool]:
+    """Hits that match every term, or if there are none, any term (partial).
+
+    One query counts both kinds of match for every source, so that a search that finds little reads little.
+    """
+    if not selected:
+        return [], False
+    every = postgres_query(read, every=True)
+    widest = postgres_query(read, every=False) if len(read.terms) > 1 else every
+    counts = _postgres_counts(selected, user, every=every, widest=widest)
+    partial = not any(matched_every for matched_every, _ in counts.values())
+    search_query, column = (widest, 1) if partial else (every, 0)
     groups = []
     for source in selected:
-        hits, total = _search_postgres_source(source, search_query, user, limit=limit, offset=offset)
+        total = counts.get(source.key, (0, 0))[column]
         if total:
+            hits = _postgres_hits(source, search_query, user, limit=limit, offset=offset) if offset < total else []
             groups.append(ResultGroup(source=source, hits=hits, total=total))
-    return groups
+    return groups, partial and bool(groups)
 
 
-def _search_postgres_source(source: SearchSource, search_query, user, *, limit: int, offset: int):
+def _matching(source: SearchSource, user, search_query) -> models.QuerySet:
+    vector = source.vector() if source.vector else F("search_vector")
+    return source.queryset(user).annotate(document=vector).filter(document=search_query)
+
+
+def _postgres_counts(selected: list[SearchSource], user, *, every, widest) -> dict[str, tuple[int, int]]:
+    """Each source's number of matches for `every` and for `widest` (which includes them)."""
+    parts = [
+        _matching(source, user, widest)
+        .order_by()
+        .values(source_key=Value(source.key, output_field=models.CharField()))
+        .annotate(every_count=Count("pk", filter=Q(document=every)), widest_count=Count("pk"))
+        .values_list("source_key", "every_count", "widest_count")
+        for source in selected
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {key: (every_count, widest_count) for key, every_count, widest_count in rows}
+
+
+def _postgres_hits(source: SearchSource, search_query, user, *, limit: int, offset: int) -> list[Hit]:
     headline_options = {"config": "english", "start_sel": START, "stop_sel": STOP}
     annotations = {
         "rank": SearchRank(F("document"), search_query),
-        "total": Window(Count("pk")),
         "headline": SearchHeadline(
             _concat(source.body_fields),
             search_query,
@@ -511,18 +577,12 @@ def _search_postgres_source(source: SearchSource, search_query, user, *, limit: 
         annotations["title_headline"] = SearchHeadline(
             source.title_field, search_query, highlight_all=True, **headline_options
         )
-    vector = source.vector() if source.vector else F("search_vector")
-    matching = source.queryset(user).annotate(document=vector).filter(document=search_query)
-    rows = list(matching.annotate(**annotations).order_by("-rank", "pk")[offset : offset + limit])
-    if rows:
-        total = rows[0].total
-    else:
-        total = matching.count() if offset else 0
-    hits = []
-    for row in rows:
-        title = getattr(row, "title_headline", None)
-        hits.append(_hit(source, row, title_marked=title, snippet_marked=_tidy(row.headline)))
-    return hits, total
+    matching = _matching(source, user, search_query).annotate(**annotations)
+    rows = matching.order_by("-rank", *source.ordering, "pk")[offset : offset + limit]
+    return [
+        _hit(source, row, title_marked=getattr(row, "title_headline", None), snippet_marked=_tidy(row.headline))
+        for row in rows
+    ]
 
 
 def _concat(fields: tuple[str, ...]):
@@ -556,7 +616,16 @@ def fts_expression(read: ReadQuery, *, every: bool) -> str:
     return expression
 
 
-def _search_sqlite(selected, read: ReadQuery, user, *, every: bool, limit: int, offset: int) -> list[ResultGroup]:
+def _search_sqlite(selected, read: ReadQuery, user, *, limit: int, offset: int) -> tuple[list[ResultGroup], bool]:
+    """Hits that match every term, or if there are none, any term (partial)."""
+    groups = _search_sqlite_index(selected, read, user, every=True, limit=limit, offset=offset)
+    if groups or len(read.terms) == 1:
+        return groups, False
+    groups = _search_sqlite_index(selected, read, user, every=False, limit=limit, offset=offset)
+    return groups, bool(groups)
+
+
+def _search_sqlite_index(selected, read: ReadQuery, user, *, every: bool, limit: int, offset: int) -> list[ResultGroup]:
     params = [START, STOP, START, STOP, SNIPPET_WORDS, fts_expression(read, every=every)]
     params.append(json.dumps([source.key for source in selected]))
     try:
@@ -566,18 +635,24 @@ def _search_sqlite(selected, read: ReadQuery, user, *, every: bool, limit: int, 
     except OperationalError:
         logger.exception("The search index refused a query")
         return []
-    by_source: dict[str, list[tuple[Any, str, str]]] = {}
-    for key, object_id, title, snippet in found:
-        by_source.setdefault(key, []).append((object_id, title, snippet))
+    by_source: dict[str, list[tuple[Any, str, str, float]]] = {}
+    for key, object_id, title, snippet, score in found:
+        by_source.setdefault(key, []).append((object_id, title, snippet, score))
     groups = []
     for source in selected:
         matches = by_source.get(source.key)
         if not matches:
             continue
-        rows = source.queryset(user).in_bulk([object_id for object_id, _, _ in matches])
-        visible = [(rows[object_id], title, snippet) for object_id, title, snippet in matches if object_id in rows]
+        rows = source.queryset(user).in_bulk([object_id for object_id, *_ in matches])
+        visible = [
+            (rows[object_id], title, snippet, score)
+            for object_id, title, snippet, score in matches
+            if object_id in rows
+        ]
         if not visible:
             continue
+        if source.ordering:  # the index returns them best first; this orders those of equal rank
+            visible.sort(key=lambda match: (match[3], *_ordering_key(source, match[0])))
         hits = [
             _hit(
                 source,
@@ -585,7 +660,7 @@ def _search_sqlite(selected, read: ReadQuery, user, *, every: bool, limit: int, 
                 title_marked=title if source.title_field else None,
                 snippet_marked=" ".join(snippet.replace("…", " … ").split()),
             )
-            for row, title, snippet in visible[offset : offset + limit]
+            for row, title, snippet, _ in visible[offset : offset + limit]
         ]
         groups.append(ResultGroup(source=source, hits=hits, total=len(visible)))
     return groups
@@ -675,7 +750,7 @@ def _search_fallback(source: SearchSource, query: str, user, *, limit: int, offs
     wanted, excluded = parse_terms(query)
     if not wanted:
         return [], 0
-    fields = ([source.title_field] if source.title_field else []) + list(source.body_fields + source.extra_fields)
+    fields = list(source.text_fields)
     queryset = source.queryset(user)
     for term in wanted:
         queryset = queryset.filter(_any_field_contains(fields, term))
@@ -689,7 +764,7 @@ def _search_fallback(source: SearchSource, query: str, user, *, limit: int, offs
         hits = sum(title_lower.count(term) * 3 + body_lower.count(term) for term in wanted)
         in_title = sum(term in title_lower for term in wanted)
         scored.append((in_title * 10 + hits, row, title, body))
-    scored.sort(key=lambda item: (-item[0], item[1].pk))
+    scored.sort(key=lambda item: (-item[0], *_ordering_key(source, item[1])))
     hits = [
         _hit(
             source,
@@ -700,6 +775,11 @@ def _search_fallback(source: SearchSource, query: str, user, *, limit: int, offs
         for _, row, title, body in scored[offset : offset + limit]
     ]
     return hits, len(scored)
+
+
+def _ordering_key(source: SearchSource, row) -> tuple:
+    """How hits of equal rank are ordered: by the source's `ordering`, then by primary key."""
+    return (*(getattr(row, name) for name in source.ordering), row.pk)
 
 
 def _any_field_contains(fields: list[str], term: str) -> Q:

@@ -6,22 +6,23 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView
 
 from config.pagination import pagination
 
-from . import related
+from . import amendments, related
 from .cache import content_version, page_cache_key
 from .charts import charts_for
 from .forms import ResourceFilterForm, SearchForm
-from .models import KeyFact, KnowledgeBite, Resource, Section, Theme
+from .models import Amendment, KeyFact, KnowledgeBite, Resource, Section, Theme
 from .search import MAX_QUERY_LENGTH, search, sources
 
 RESOURCES_PER_PAGE = 20
+CHANGES_PER_PAGE = 20
 SEARCH_RESULTS_PER_PAGE = 20
 MAX_SEARCH_PAGE = 10_000  # far past any real result; keeps the OFFSET within the database's range
 FILTER_HEADINGS = {"theme": "Theme", "kind": "Type", "availability": "Availability"}
@@ -135,6 +136,7 @@ class KnowledgeBiteDetailView(GuidancePageMixin, DetailView):
             resource_kinds=[(value, label, kinds[value]) for value, label in Resource.Kind.choices if kinds[value]],
             resource_count=sum(kinds.values()),
             related_panels=related.for_bite(bite, self.request.user),
+            amendments=amendments.for_bite(bite, self.request.user),
         )
         return context
 
@@ -173,7 +175,16 @@ class ThemeDetailView(GuidancePageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         theme = self.object
         bite = theme.knowledge_bite
+        theme_amendments = amendments.for_theme(theme, self.request.user)
+        # Each practice point shows its own latest change beside it, too.
+        latest = {}
+        for amendment in reversed(theme_amendments):
+            if amendment.subject_model == "practicepoint":
+                latest[amendment.object_id] = amendment
+        for point in theme.practice_points.all():
+            point.latest_amendment = latest.get(point.pk)
         context.update(
+            amendments=theme_amendments,
             bite=bite,
             breadcrumbs=[home_crumb(), guidance_crumb(), bite_crumb(bite), (f"Theme {theme.number}", None)],
             previous_theme=self.previous_theme,
@@ -184,6 +195,44 @@ class ThemeDetailView(GuidancePageMixin, DetailView):
 
     def page_title(self, context) -> str:
         return f"Theme {self.object.number}: {self.object.title}"
+
+
+class ChangesView(GuidancePageMixin, ListView):
+    """What's changed: every substantive amendment to the guidance, newest first."""
+
+    template_name = "guidance/_changes_content.html"
+    context_object_name = "amendments"
+    paginate_by = CHANGES_PER_PAGE
+
+    def get_queryset(self):
+        visible = Amendment.objects.visible_to(self.request.user).select_related("knowledge_bite", "theme")
+        return amendments.with_kinds(visible).order_by("-changed_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [home_crumb(), guidance_crumb(), ("What’s changed", None)]
+        return context
+
+    def page_title(self, context) -> str:
+        return with_page_number("What’s changed in the guidance", context.get("page_obj"))
+
+
+class AmendmentRedirectView(RedirectView):
+    """From an amendment to the guidance it changed, wherever that guidance now lives."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def get_redirect_url(self, *args, **kwargs):
+        amendment = get_object_or_404(
+            Amendment.objects.visible_to(self.request.user).select_related("knowledge_bite", "theme"), pk=kwargs["pk"]
+        )
+        subject = amendment.subject
+        if subject is not None:
+            return subject.get_absolute_url()
+        # The item has since been deleted: its theme or bite is the nearest page.
+        return (amendment.theme or amendment.knowledge_bite).get_absolute_url()
 
 
 class ResourceListView(GuidancePageMixin, ListView):

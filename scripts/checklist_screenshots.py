@@ -1,14 +1,12 @@
-"""Take the screenshots for the README's tour of the reflective checklist walkthrough.
+"""Take the screenshots for the README: a learning theme and the reflective checklist walkthrough.
 
-Run it against a throwaway database with the content and demo users loaded, for example:
+Run it against a server with the content and demo users loaded, best on a throwaway database:
 
-    export DATABASE_URL=sqlite:////tmp/screens.sqlite3 DEMO_PASSWORD=...
-    python manage.py migrate && python manage.py load_knowledge_bite
-    python manage.py load_checklist_templates && python manage.py create_demo_users
-    python manage.py runserver 127.0.0.1:8765 &
-    BASE_URL=http://127.0.0.1:8765 python scripts/checklist_screenshots.py
+    DATABASE_URL=sqlite:////tmp/screens.sqlite3 make run PORT=8765     # in one terminal
+    make screenshots PORT=8765                                          # in another
 
-It signs in as the demo FCA, starts a checklist and writes small PNGs to docs/images/.
+It signs in as the demo FCA (the password is $DEMO_PASSWORD, else the one in .demo-password),
+starts a checklist and writes small PNGs to docs/images/. BASE_URL overrides the server's address.
 """
 
 import os
@@ -18,9 +16,11 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
+ROOT = Path(__file__).resolve().parent.parent
 BASE = os.environ.get("BASE_URL", "http://127.0.0.1:8765").rstrip("/")
-PASSWORD = os.environ["DEMO_PASSWORD"]
-OUT = Path(__file__).resolve().parent.parent / "docs" / "images"
+PASSWORD = os.environ.get("DEMO_PASSWORD") or (ROOT / ".demo-password").read_text(encoding="utf-8").strip()
+OUT = ROOT / "docs" / "images"
+SHOTS = ("guidance-theme", "checklist-step", "checklist-conflict", "checklist-check-answers")
 
 
 def shrink(path):
@@ -46,6 +46,10 @@ def main():
         context = browser.new_context(viewport={"width": 1100, "height": 860})
         page = context.new_page()
         sign_in(page)
+        page.goto(BASE + "/guidance/themes/changing-risk-and-need/")
+        page.evaluate("() => window.scrollTo(0, 120)")
+        page.screenshot(path=f"{OUT}/guidance-theme.png")
+
         page.goto(BASE + "/checklists/start/what-so-what-then-what/")
         page.fill("#case_reference", "ZE21P00123")
         page.fill("#title", "New information from the police")
@@ -94,7 +98,7 @@ def main():
         page.evaluate("() => window.scrollTo(0, 140)")
         page.screenshot(path=f"{OUT}/checklist-check-answers.png")
         browser.close()
-    for name in ("checklist-step", "checklist-conflict", "checklist-check-answers"):
+    for name in SHOTS:
         shrink(f"{OUT}/{name}.png")
 
 

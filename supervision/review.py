@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from checklists.models import Answer, Checklist, Comment, Prompt, Question, Step
-from checklists.walkthrough import Structure, answers_by_question, load_structure
+from checklists.walkthrough import Structure, actions_by_question, answers_by_question, load_structure
 
 
 @dataclass
@@ -22,6 +22,7 @@ class AnswerRow:
     labels: list[str]
     changed: bool = False
     previous_labels: list[str] = field(default_factory=list)
+    actions: list = field(default_factory=list)  # for an action question: its actions as they stand now
     # Worked out once here rather than by the template for every row.
     is_text: bool = field(init=False)
     anchor: str = field(init=False)
@@ -96,6 +97,7 @@ def build_review(checklist: Checklist, structure: Structure | None = None) -> Re
     structure = structure or load_structure(checklist.template_id)
     steps = structure.steps
     answers = answers_by_question(checklist)
+    actions = actions_by_question(checklist, steps)
     prompts = structure.prompts
     comments = list(checklist.comments.select_related("author").order_by("created_at", "id"))
 
@@ -118,7 +120,12 @@ def build_review(checklist: Checklist, structure: Structure | None = None) -> Re
         for question in step.questions.all():
             answer = answers.get(question.pk)
             value = values.get(question.pk, "")
-            row = AnswerRow(question=question, answer=answer, labels=question.labels_for(value))
+            row = AnswerRow(
+                question=question,
+                answer=answer,
+                labels=question.labels_for(value),
+                actions=actions.get(question.pk, []),
+            )
             if compare and answer is not None:
                 previous = answer.returned_value or ""
                 if previous != answer.value:

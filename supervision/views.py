@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Membership, User
+from actions.models import Action
 from checklists import services
 from checklists.access import OwnChecklist, get_checklist_for_review
 from checklists.formats import checklist_url_maker, short_moment
@@ -215,7 +216,10 @@ def team(request):
     )
     page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    action_counts = _action_counts(page.object_list, today)
     for membership in page.object_list:
+        key = (membership.user_id, membership.team_id)
+        membership.open_actions, membership.overdue_actions = action_counts.get(key, (0, 0))
         if membership.oldest_waiting:
             membership.days_waiting = working_days_waiting(membership.oldest_waiting, today)
             membership.is_overdue = membership.days_waiting > context["threshold"]
@@ -227,6 +231,27 @@ def team(request):
         }
     )
     return render(request, "supervision/team.html", context)
+
+
+def _action_counts(memberships, today) -> dict[tuple[int, int], tuple[int, int]]:
+    """Open and overdue actions per (practitioner, team), in one query: counts only, never what they say.
+
+    As with the checklists, only actions on checklists started in that team count, and never a draft's.
+    """
+    if not memberships:
+        return {}
+    rows = (
+        Action.objects.open()
+        .filter(
+            checklist__author_id__in={membership.user_id for membership in memberships},
+            checklist__team_id__in={membership.team_id for membership in memberships},
+        )
+        .exclude(checklist__status=Checklist.Status.DRAFT)
+        .values("checklist__author_id", "checklist__team_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by()
+    )
+    return {(row["checklist__author_id"], row["checklist__team_id"]): (row["open"], row["overdue"]) for row in rows}
 
 
 # --- Review page -----------------------------------------------------------------------------------
@@ -378,12 +403,17 @@ def _as_decision(form, decision: str) -> DecisionForm:
 
 
 def _step_comments(request, checklist: Checklist, step, *, form=None, added=False, refused="", status=200):
-    """One step's comments and its comment form: the fragment that an in-place comment swaps in."""
-    comments = list(checklist.comments.filter(step=step).select_related("author").order_by("created_at", "id"))
+    """One step's comments and its comment form: the fragment that an in-place comment swaps in.
+
+    Every comment is read, for the page's count of them, which an added comment updates out of band.
+    """
+    comments = list(checklist.comments.select_related("author").order_by("created_at", "id"))
     context = {
         "checklist": checklist,
         "step": step,
-        "comments": comments,
+        "comments": [comment for comment in comments if comment.step_id == step.pk],
+        "comment_count": len(comments),
+        "general_comment_count": sum(comment.step_id is None for comment in comments),
         "comment_form": form or CommentForm(steps=[step], for_step=step),
         "can_comment": not refused,
         "added": added,

@@ -1,7 +1,8 @@
 """Personas for the whole suite, after the people in DESIGN.md.
 
 fca and other_fca practise in North; supervisor supervises North. stranger_fca practises in
-South, supervised by other_supervisor. editor curates content; superuser can do anything.
+South, supervised by other_supervisor. practice_lead is given North for insight. editor curates
+content; superuser can do anything.
 """
 
 import pytest
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import CONTENT_EDITORS_GROUP, Membership
-from accounts.roles import ensure_content_editors_group
+from accounts.roles import ensure_content_editors_group, ensure_practice_leads_group
 from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
 
 
@@ -65,6 +66,14 @@ def editor(db):
     group = ensure_content_editors_group()
     assert group.name == CONTENT_EDITORS_GROUP
     user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def practice_lead(north):
+    user = UserFactory(username="lead")
+    user.groups.add(ensure_practice_leads_group())
+    user.led_teams.add(north)
     return user
 
 

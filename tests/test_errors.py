@@ -1,8 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.test import override_settings
-from django.urls import path
+from django.test import Client, override_settings
+from django.urls import path, reverse
 
+from checklists.models import Checklist
 from config import urls as project_urls
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,8 @@ def test_a_refusal_gets_the_styled_403_with_its_reason(client_for, fca):
 def test_a_bad_request_gets_the_styled_400(client_for, fca):
     response = client_for(fca).get("/bad/")
     assert response.status_code == 400
-    assert b"problem with the request" in response.content
+    assert b"Sorry, something went wrong" in response.content
+    assert b"request" not in response.content.split(b'id="main-content"')[1]
     # Rendered without the request's context, the header still leads home.
     assert b'<a href="/" class="govuk-header__link govuk-header__link--homepage">' in response.content
 
@@ -63,3 +65,15 @@ def test_a_crash_gets_the_styled_500(client_for, fca):
     response = client.get("/broken/")
     assert response.status_code == 500
     assert b"Sorry, there is a problem with the service" in response.content
+
+
+def test_a_form_sent_without_its_security_token_gets_words_for_people(fca):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(fca)
+    response = client.post(reverse("checklists:start"), {"template": "anything"})
+    assert response.status_code == 403
+    main = response.content.decode().split('id="main-content"')[1]
+    assert "Sorry, that did not work" in main
+    assert "Nothing was saved or changed." in main
+    assert "CSRF" not in main and "Forbidden" not in main
+    assert not Checklist.objects.exists()

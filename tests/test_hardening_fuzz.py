@@ -367,6 +367,27 @@ def test_it_never_fails_on_any_team_overview_filter(queue, team, page, extra):
     assert get(queue, "/supervision/team/", {**extra, "team": team, "page": page}).status_code in (200, 400)
 
 
+INSIGHT_DATES = {
+    f"{name}.{part}": valid
+    for name in ("from", "to")
+    for part, valid in (("day", ("1", "31", "29")), ("month", ("2", "12")), ("year", ("2024", "2025", "9999")))
+}
+
+
+@fuzz(80)
+@given(
+    team=mostly("", "north", "south"),
+    period=mostly("", "this-quarter", "last-quarter", "last-12-months", "custom", "custom"),
+    dates=st.fixed_dictionaries({name: mostly(*valid) for name, valid in INSIGHT_DATES.items()}),
+    table=mostly("themes", "by-month", "answers"),
+    extra=junk_params(),
+)
+def test_it_never_fails_on_any_insight_period_or_download(queue, south, team, period, dates, table, extra):
+    params = {**extra, **dates, "team": team, "period": period}
+    assert get(queue, "/insight/", params).status_code in (200, 400, 404)
+    assert get(queue, f"/insight/download/{table}.csv", params).status_code in (200, 400, 404)
+
+
 STEPS = ("", "ours", "foreign")  # the whole checklist, one of its steps, a step of another template
 ACTIONS = {
     "comment": {"comment-body": ("Good work.", "Ask the school."), "comment-step": STEPS},

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +29,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "auditlog",
     "django_tasks",
     "django_tasks_db",
@@ -37,7 +41,9 @@ INSTALLED_APPS = [
     "checklists",
     "actions",
     "supervision",
+    "insight",
     "jobs",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -47,8 +53,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    # A staff password sign-in reaches nothing else until its second factor is given.
+    "accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,6 +113,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in with the organisation's identity provider; it answers only the OpenID Connect callback.
+    "sso.backends.ProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -149,6 +160,26 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+# Wrong second-factor codes count as failed sign-ins; keep the codes out of axes' records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Password sign-in (accounts/passwords.py): "all", "staff" (staff and superusers only) or "none".
+# OpenID Connect is configured when OIDC_RP_CLIENT_ID is set; then passwords are for staff by default.
+_OIDC_CONFIGURED = bool(env_str("OIDC_RP_CLIENT_ID", ""))
+PASSWORD_SIGN_IN = env_choice("PASSWORD_SIGN_IN", "staff" if _OIDC_CONFIGURED else "all", ("all", "staff", "none"))
+if PASSWORD_SIGN_IN == "none" and not _OIDC_CONFIGURED:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN=none needs OpenID Connect (OIDC_RP_CLIENT_ID): nobody could sign in.")
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", True)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_LINK_MINUTES", 60, minimum=5) * 60
+# Two-factor (accounts/two_factor.py): staff and superusers who sign in with a password give a code
+# from an authenticator app, or a backup code. Production turns it on.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "Practice Hub"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-otp's back-off per device (1, 2, 4… seconds after each wrong code), which no new address
+# or password sign-in resets; axes' lockout counts the same wrong codes per username and address.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -185,6 +216,33 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Sign-in with the organisation's work account (OpenID Connect, sso/). Off unless OIDC_ISSUER is set;
+# the endpoints come from the issuer's discovery document when someone signs in, never at start-up.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+# A person the provider knows but Practice Hub doesn't: "refuse", or "create" an account with no team.
+OIDC_UNKNOWN_USERS = env_choice("OIDC_UNKNOWN_USERS", "refuse", ("refuse", "create"))
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+if OIDC_ENABLED:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET too.")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_RP_SCOPES must include openid, not {OIDC_RP_SCOPES!r}.")
+    if not OIDC_ISSUER.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"OIDC_ISSUER must be the provider's issuer URL, not {OIDC_ISSUER!r}.")
+    # Sign-out is a form post that the provider's end-session endpoint finishes.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(OIDC_ISSUER.split("/")[:3]))
+elif OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set but OIDC_ISSUER is not.")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -227,6 +285,13 @@ SCHEDULED_JOBS = [
         "name": "overdue_digest",
         "cron": "30 7 * * 1-5",
         "task": "supervision.tasks.send_overdue_digests",
+        "grace_minutes": 180,
+    },
+    {"name": "actions_due", "cron": "0 7 * * *", "task": "actions.tasks.send_due_today", "grace_minutes": 180},
+    {
+        "name": "actions_overdue",
+        "cron": "45 7 * * 1",
+        "task": "actions.tasks.send_overdue_actions",
         "grace_minutes": 180,
     },
 ]

@@ -3,3 +3,16 @@ import { initSessionTimeout } from "./session-timeout.js";
 
 initAll();
 initSessionTimeout(document.body);
+
+// GOV.UK Frontend marks a radio that reveals a box with aria-expanded, which ARIA does not allow on
+// a radio (axe-core's aria-allowed-attr). The box follows its radio, so the attribute is dropped
+// each time GOV.UK Frontend sets it: after it starts, after each click, and on a page restored from
+// history. Without JavaScript every box shows and the forms work the same.
+function dropExpandedFromRadios() {
+  document.querySelectorAll(".govuk-radios__input[aria-expanded]").forEach((radio) => {
+    radio.removeAttribute("aria-expanded");
+  });
+}
+dropExpandedFromRadios();
+document.addEventListener("click", dropExpandedFromRadios);
+window.addEventListener("pageshow", () => window.setTimeout(dropExpandedFromRadios));

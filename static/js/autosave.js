@@ -9,19 +9,11 @@
 // - warns before leaving the page while an answer is unsaved.
 // Nothing is ever written to browser storage or cookies.
 
+import { readCookie } from "./session-timeout.js";
+
 const SWAPPED_ERRORS = new Set([400, 409, 423]);
 const form = document.querySelector("form[data-autosave-form]");
 const htmx = window.htmx;
-
-function readCookie(name) {
-  if (!name) return "";
-  const prefix = `${name}=`;
-  for (const part of document.cookie.split(";")) {
-    const item = part.trim();
-    if (item.startsWith(prefix)) return decodeURIComponent(item.slice(prefix.length));
-  }
-  return "";
-}
 
 function questionOf(element) {
   return element && element.closest ? element.closest("[data-autosave-question]") : null;

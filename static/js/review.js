@@ -17,18 +17,6 @@ try {
   // Storage is unavailable, so there is nothing to clear.
 }
 
-// GOV.UK Frontend marks a radio that reveals a box with aria-expanded, which ARIA does not allow on
-// a radio (axe-core's aria-allowed-attr). The box follows its radio, so the attribute is dropped
-// each time GOV.UK Frontend sets it: after it starts, after each click, and on a page restored from history.
-function dropExpandedFromRadios() {
-  document.querySelectorAll(".govuk-radios__input[aria-expanded]").forEach((radio) => {
-    radio.removeAttribute("aria-expanded");
-  });
-}
-dropExpandedFromRadios();
-document.addEventListener("click", dropExpandedFromRadios);
-window.addEventListener("pageshow", () => window.setTimeout(dropExpandedFromRadios));
-
 // The comment form of the step block that an htmx event is about: htmx fires some events on the
 // form and others on the block it swaps (the form's target).
 function commentForm(element) {

@@ -17,7 +17,7 @@ function formatRemaining(seconds) {
   return `${seconds} second${seconds === 1 ? "" : "s"}`;
 }
 
-function readCookie(name) {
+export function readCookie(name) {
   if (!name) return "";
   const prefix = `${name}=`;
   for (const part of document.cookie.split(";")) {

@@ -36,10 +36,12 @@ def _nav_links(client):
     return set(re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', html))
 
 
-def test_navigation_fits_the_role(client_for, fca, supervisor, editor):
-    shared = {reverse(name) for name in SIGNED_IN_PAGES}
+def test_navigation_fits_the_role(client_for, fca, supervisor, practice_lead, editor):
+    # Everyone here signs in with a password, so each has "Your account".
+    shared = {reverse(name) for name in SIGNED_IN_PAGES} | {reverse("account")}
     assert _nav_links(client_for(fca)) == shared
-    assert _nav_links(client_for(supervisor)) == shared | {reverse("supervision:queue")}
+    assert _nav_links(client_for(supervisor)) == shared | {reverse("supervision:queue"), reverse("insight:home")}
+    assert _nav_links(client_for(practice_lead)) == shared | {reverse("insight:home")}
     assert _nav_links(client_for(editor)) == shared | {reverse("admin:index")}
 
 

@@ -189,7 +189,7 @@ def answers_up_to(step: int) -> dict:
 def checklists_in_every_state(author: User, supervisor: User) -> dict[str, Checklist]:
     """One checklist per state a page can show: a draft that brings up a prompt, a complete draft,
     one waiting for review, one returned with a step comment, and one signed off."""
-    step_four = Step.objects.get(template__slug=WSWTW, number=4)
+    step_four = Step.objects.get(template__slug=WSWTW, template__status=ChecklistTemplate.Status.PUBLISHED, number=4)
     made = {
         "prompting": start_checklist(
             author, case_reference="ZE21P00201", title="Police call-out", answers=answers_up_to(3)

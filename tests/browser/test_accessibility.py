@@ -167,3 +167,56 @@ def test_the_error_pages_are_accessible_and_fit_a_phone(new_page, fca, settings,
     anonymous.assert_clean()
     signed_in.assert_clean()
     assert unexpected(console.errors) == []
+
+
+def test_the_case_page_and_the_actions_on_checklists_are_accessible_and_fit_a_phone(
+    new_page, content, fca, supervisor, console
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from actions import services as actions
+    from actions.models import Action
+    from checklists import services
+
+    from .support import complete_answers, start_checklist
+
+    week = timezone.localdate() + datetime.timedelta(days=7)
+    earlier = start_checklist(fca, case_reference="ZE21P00301", title="Police call-out", answers=complete_answers())
+    next_steps = earlier.template.questions.get(key="next-steps")
+    for description, owner, role in (
+        ("Ask the school for attendance records", "me", ""),
+        ("Share the police log with the local authority", "agency", "Allocated social worker"),
+        ("Talk through the referral in supervision", "supervisor", ""),
+    ):
+        actions.add_action(
+            checklist=earlier, question=next_steps, description=description, owner=owner, agency_role=role,
+            due_on=week, by=fca,
+        )  # fmt: skip
+    done = Action.objects.get(description__startswith="Talk through")
+    actions.close_action(action=done, status="done", note="Referral agreed.", base_revision=done.revision, by=fca)
+    Action.objects.filter(description__startswith="Share the police").update(
+        due_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    services.submit(checklist=earlier, by=fca)
+    later = start_checklist(fca, case_reference="ZE21P00301", title="Missed contact", answers=complete_answers())
+    carried = Action.objects.get(description__startswith="Ask the school")
+    actions.carry_forward(checklist=later, action_ids=[carried.pk], by=fca)
+
+    audit = audit_as(new_page, "fca")
+    audit.visit(f"/checklists/{later.pk}/case/", "case page", phone_axe=True, shot="case")
+    audit.visit(later.get_absolute_url(), "checklist with earlier reflections", phone_axe=True)
+    audit.visit(f"/checklists/{later.pk}/check/", "check answers with actions", phone_axe=True, shot="check-actions")
+    audit.visit(earlier.get_absolute_url(), "checklist with its actions")
+    assert audit.page.get_by_text("Overdue by 3 days").count() == 1
+
+    reviewer = audit_as(new_page, "supervisor")
+    reviewer.visit(f"/checklists/{earlier.pk}/case/", "case page, as a supervisor", phone_axe=True)
+    reviewer.visit(f"/supervision/{earlier.pk}/", "review page with actions", phone_axe=True, shot="review-actions")
+    reviewer.visit("/supervision/team/", "team overview with action counts", phone_axe=True)
+    reviewer.visit(f"/checklists/{later.pk}/case/", "404 for a draft's case page", status=404)
+
+    audit.assert_clean()
+    reviewer.assert_clean()
+    assert unexpected(console.errors) == []

@@ -74,7 +74,7 @@ def test_the_case_details_error_summary_takes_focus_and_its_links_focus_each_box
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     page.locator(".govuk-error-summary").get_by_role("link", name="Choose which checklist you want to start").click()
-    assert_focus_on(page, ("template", "input", "radio", "pivotal-moment"))
+    assert_focus_on(page, ("template", "input", "radio", "what-so-what-then-what"))
 
     page.goto("/checklists/start/what-so-what-then-what/")
     page.get_by_label("Case number").fill("Jane Smith")

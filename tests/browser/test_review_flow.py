@@ -43,6 +43,8 @@ def test_a_supervisor_comments_in_place_then_signs_off_after_confirming(new_page
     page.evaluate("window.sameDocument = true")  # gone if the page reloads
 
     # 1. A comment on step 2, in place: first empty, which is refused beside the box.
+    count = page.locator("#review-comment-count")
+    expect(count).to_have_text("Comments (0)")
     step_two = page.locator("#step-2")
     step_two.get_by_text("Add a comment").click()
     step_two.get_by_role("button", name="Add comment on step 2").click()
@@ -50,11 +52,15 @@ def test_a_supervisor_comments_in_place_then_signs_off_after_confirming(new_page
     box = page.locator("#step-2-comment-body")
     expect(box).to_be_focused()
     looks_right(page, "comment refused in place")
+    expect(count).to_have_text("Comments (0)")
     box.fill(STEP_COMMENT)
     step_two.get_by_role("button", name="Add comment on step 2").click()
     expect(step_two.locator(".app-comment")).to_contain_text(STEP_COMMENT)
     expect(step_two.locator(".app-comment")).to_contain_text("Step comment")
     expect(page.locator("#step-2-comment-added")).to_be_focused()
+    # The page's count of comments, and what the Comments section says, follow without a reload.
+    expect(count).to_have_text("Comments (1)")
+    expect(page.locator("#review-comments-note")).to_contain_text("shown with that step's answers above")
     assert page.evaluate("window.sameDocument") is True
     comment = waiting.comments.get()
     assert (comment.body, comment.step.number, comment.kind) == (STEP_COMMENT, 2, Comment.Kind.COMMENT)

@@ -13,9 +13,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.models import Action
 from checklists.admin import SuperuserReadOnlyMixin
 from checklists.models import Answer, Checklist, Comment, Event, PurgeRecord
-from tests.factories import UserFactory
+from tests.factories import ActionFactory, UserFactory
 from tests.supervision import support
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +47,21 @@ def records(submitted):
         template_version=1,
         signed_off_at=timezone.now(),
     )
+    action = ActionFactory(checklist=submitted)
     real = {
         Checklist: submitted.pk,
+        Action: action.pk,
         Event: submitted.events.first().pk,
         PurgeRecord: PurgeRecord.objects.get().pk,
         LogEntry: LogEntry.objects.latest("pk").pk,
     }
-    missing = {Checklist: uuid.uuid4(), Event: 987654321, PurgeRecord: 987654321, LogEntry: 987654321}
+    missing = {
+        Checklist: uuid.uuid4(),
+        Action: 987654321,
+        Event: 987654321,
+        PurgeRecord: 987654321,
+        LogEntry: 987654321,
+    }
     return real, missing
 
 
@@ -68,7 +77,13 @@ def test_every_casework_model_in_admin_is_for_superusers_only():
     registered = {model._meta.label_lower for model in admin.site._registry}
     casework = {model._meta.label_lower for model in casework_admins()}
     checklists_models = {label for label in registered if label.startswith("checklists.")}
-    assert casework == {"checklists.checklist", "checklists.event", "checklists.purgerecord", "auditlog.logentry"}
+    assert casework == {
+        "checklists.checklist",
+        "actions.action",
+        "checklists.event",
+        "checklists.purgerecord",
+        "auditlog.logentry",
+    }
     assert checklists_models - casework == {f"checklists.{name}" for name in CONTENT_MODELS}
     # Answers and comments are read only inside their checklist's page.
     assert Answer not in admin.site._registry and Comment not in admin.site._registry
@@ -93,7 +108,9 @@ def test_it_answers_an_editor_with_a_404_for_every_page_whether_the_record_exist
 
 def test_it_answers_staff_with_the_models_own_permissions_with_a_404_too(client_for, records, submitted):
     staff = UserFactory(username="records-officer", is_staff=True)
-    staff.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["checklists", "auditlog"]))
+    staff.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["checklists", "actions", "auditlog"])
+    )
     real, missing = records
     client = client_for(staff)
     for model in casework_admins():
@@ -123,4 +140,5 @@ def test_superusers_still_read_it_but_never_add_change_or_delete(client_for, sup
         assert client.get(reverse(f"{name}_add")).status_code == 403, model
         assert client.post(reverse(f"{name}_delete", args=[pk]), {"post": "yes"}).status_code == 403, model
         assert model.objects.filter(pk=pk).exists()
-    assert submitted.events.filter(kind=Event.Kind.VIEWED, actor=superuser).count() == 1
+    # Reading the checklist, and reading its action, are both looks at the checklist.
+    assert submitted.events.filter(kind=Event.Kind.VIEWED, actor=superuser).count() == 2

@@ -33,6 +33,7 @@ def test_the_author_reads_answers_guidance_comments_and_timeline(client_for, fca
     assert "A neighbour called the police after hearing shouting." in content
     assert "Well reasoned overall." in content
     assert "Guidance referred to" in content and "Interacting risks" in content and "24%" in content
+    assert "Because of the answers" in content and "Prompts" not in content
     assert 'class="moj-timeline"' in content and "Submitted for review" in content
     assert reverse("checklists:export", kwargs={"pk": submitted.pk}) in content
     # Read-only: no way to change answers from here.

@@ -8,6 +8,7 @@ from tests.factories import ChecklistFactory
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("home")
+LIST = reverse("checklists:list")
 
 
 def test_an_fca_sees_their_checklists_by_status_with_returned_ones_first(client_for, fca, walkthrough_template):
@@ -26,6 +27,20 @@ def test_an_fca_sees_their_checklists_by_status_with_returned_ones_first(client_
     assert "Start a checklist" in content
     assert "Supervision" not in content.split('id="main-content"')[1]
     assert "Go to content administration" not in content
+
+
+def test_a_count_of_none_is_not_a_link_to_an_empty_list(client_for, fca, walkthrough_template):
+    ChecklistFactory(author=fca, template=walkthrough_template)
+    ChecklistFactory(author=fca, template=walkthrough_template, status=Checklist.Status.SIGNED_OFF)
+    assert Checklist.objects.filter(author=fca).count() == 2
+    content = client_for(fca).get(HOME).content.decode()
+    counts = content.split('class="govuk-list app-status-counts">')[1].split("</ul>")[0]
+    assert f'<a class="govuk-link" href="{LIST}?status=draft">1 draft in progress</a>' in counts
+    assert f'<a class="govuk-link" href="{LIST}?status=signed_off">1 signed off</a>' in counts
+    assert "<li>0 submitted, waiting for review</li>" in counts
+    assert "<li>0 returned for more reflection</li>" in counts
+    assert "status=submitted" not in counts and "status=returned" not in counts
+    assert client_for(fca).get(f"{LIST}?status=draft").status_code == 200
 
 
 def test_a_new_fca_is_told_what_checklists_are_for(client_for, fca):
@@ -73,9 +88,10 @@ def test_the_home_page_takes_the_same_queries_for_1_or_50_checklists(
     ChecklistFactory(author=fca, template=walkthrough_template, status=Checklist.Status.RETURNED)
     client.get(HOME)
     # The session, the user, the counts by status, then the FCA's returned and recent checklists
-    # (skipped when the counts say there are none) or the supervisor's queue count, and the
-    # navigation's two role checks, inside the request's savepoint.
-    queries = plus_session({"fca": 8, "supervisor": 7}[persona])
+    # (skipped when the counts say there are none) or the supervisor's queue count, the counts of
+    # their actions, the FCA's answered steps for notices of changed guidance (none here, so no
+    # more), and the navigation's two role checks, inside the request's savepoint.
+    queries = plus_session({"fca": 10, "supervisor": 8}[persona])
     with django_assert_num_queries(queries):
         assert client.get(HOME).status_code == 200
     for status in Checklist.Status.values:

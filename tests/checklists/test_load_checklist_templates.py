@@ -69,7 +69,7 @@ def test_it_loads_the_real_templates_after_the_knowledge_bite():
     call_command("load_knowledge_bite", stdout=io.StringIO())
     out = io.StringIO()
     call_command("load_checklist_templates", stdout=out)
-    assert "4 created" in out.getvalue()
+    assert "6 created" in out.getvalue()
     published = ChecklistTemplate.objects.filter(status=ChecklistTemplate.Status.PUBLISHED)
     assert set(published.values_list("slug", flat=True)) == {
         "what-so-what-then-what",
@@ -77,7 +77,9 @@ def test_it_loads_the_real_templates_after_the_knowledge_bite():
         "sharing-information",
         "pivotal-moment",
     }
-    prompt = Prompt.objects.get(template__slug="what-so-what-then-what", key="interacting-risks")
+    prompt = Prompt.objects.get(
+        template__in=published, template__slug="what-so-what-then-what", key="interacting-risks"
+    )
     assert prompt.key_fact.display_value == "24%"
     assert prompt.min_matches == 2
     assert Step.objects.filter(practice_points__isnull=False).exists()
@@ -85,7 +87,7 @@ def test_it_loads_the_real_templates_after_the_knowledge_bite():
     counts = (ChecklistTemplate.objects.count(), Step.objects.count(), Question.objects.count(), Prompt.objects.count())
     out = io.StringIO()
     call_command("load_checklist_templates", stdout=out)
-    assert "0 created, 0 updated, 4 unchanged" in out.getvalue()
+    assert "0 created, 0 updated, 6 unchanged" in out.getvalue()
     assert counts == (
         ChecklistTemplate.objects.count(),
         Step.objects.count(),
@@ -208,3 +210,127 @@ def test_an_ambiguous_key_fact_is_refused(tmp_path, guidance):
     )
     with pytest.raises(CommandError, match="matches more than one item"):
         load(tmp_path, small_template())
+
+
+def test_it_loads_a_question_marked_as_an_action_question(tmp_path, guidance):
+    template = small_template()
+    template["steps"][1]["questions"].append({"key": "then-what", "text": "Then what?", "collects_actions": True})
+    load(tmp_path, template)
+    questions = ChecklistTemplate.objects.get(slug="small").questions
+    assert questions.get(key="then-what").collects_actions
+    assert not questions.get(key="safe").collects_actions
+
+    out, _ = load(tmp_path, template)
+    assert "Unchanged: A small checklist" in out
+
+
+def test_collects_actions_must_be_true_or_false(tmp_path, guidance):
+    template = small_template()
+    template["steps"][1]["questions"][0]["collects_actions"] = "yes please"
+    with pytest.raises(CommandError, match="collects_actions must be true or false"):
+        load(tmp_path, template)
+    assert not ChecklistTemplate.objects.exists()
+
+
+def test_marking_an_action_question_in_a_used_version_is_refused_and_reported(tmp_path, guidance, fca):
+    load(tmp_path, small_template())
+    used = ChecklistTemplate.objects.get(slug="small")
+    ChecklistFactory(template=used, author=fca)
+    changed = small_template()
+    changed["steps"][1]["questions"][0]["collects_actions"] = True
+    _, err = load(tmp_path, changed)
+    assert "is used by checklists, so it is frozen" in err
+    assert not used.questions.get(key="safe").collects_actions
+
+
+ACTION_QUESTIONS = {"what-so-what-then-what": "next-steps", "non-engagement": "next-steps"}
+
+
+def real_templates(versions=None) -> dict:
+    """The real templates file, or only some of its versions, as the loader reads it."""
+    from checklists.loader import DEFAULT_FILE, read_file
+
+    data = read_file(DEFAULT_FILE)
+    if versions is not None:
+        data["templates"] = [t for t in data["templates"] if (t["slug"], t["version"]) in versions]
+    return data
+
+
+def assert_action_versions_published():
+    for slug, key in ACTION_QUESTIONS.items():
+        published = ChecklistTemplate.objects.get(slug=slug, status=ChecklistTemplate.Status.PUBLISHED)
+        assert published.version == 2
+        assert list(published.questions.filter(collects_actions=True).values_list("key", flat=True)) == [key]
+        first = ChecklistTemplate.objects.get(slug=slug, version=1)
+        assert first.status == ChecklistTemplate.Status.RETIRED
+        assert not first.questions.filter(collects_actions=True).exists()
+    others = ChecklistTemplate.objects.exclude(slug__in=ACTION_QUESTIONS)
+    assert not Question.objects.filter(template__in=others, collects_actions=True).exists()
+
+
+def test_on_a_fresh_database_the_action_versions_end_up_published():
+    call_command("load_knowledge_bite", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_checklist_templates", stdout=out)
+    assert "retiring version 1" in out.getvalue()
+    assert_action_versions_published()
+    # Version 2 differs from version 1 only in its action question's hint and in taking actions.
+    for slug, key in ACTION_QUESTIONS.items():
+        first, second = (ChecklistTemplate.objects.get(slug=slug, version=v) for v in (1, 2))
+        assert first.questions.count() == second.questions.count()
+        assert first.prompts.count() == second.prompts.count()
+        assert first.questions.get(key=key).text == second.questions.get(key=key).text
+        assert "action" in second.questions.get(key=key).help_text
+
+
+def test_a_database_with_the_old_versions_in_use_gets_the_new_ones_and_old_checklists_keep_their_wording(
+    client_for, fca
+):
+    from checklists.loader import load_templates
+
+    call_command("load_knowledge_bite", stdout=io.StringIO())
+    slugs = ("what-so-what-then-what", "non-engagement", "sharing-information", "pivotal-moment")
+    load_templates(real_templates({(slug, 1) for slug in slugs}))
+    old = ChecklistTemplate.objects.get(slug="what-so-what-then-what", version=1)
+    old_checklist = ChecklistFactory(template=old, author=fca)
+    before = sorted(old.questions.values_list("key", "text", "help_text", "collects_actions"))
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_checklist_templates", stdout=out, stderr=err)
+
+    assert "2 created, 0 updated, 4 unchanged" in out.getvalue()
+    assert err.getvalue() == ""
+    assert_action_versions_published()
+    old.refresh_from_db()
+    assert sorted(old.questions.values_list("key", "text", "help_text", "collects_actions")) == before
+    old_checklist.refresh_from_db()
+    assert old_checklist.template_id == old.pk
+
+    # The old checklist's "Then What?" step is as it was; a new one's takes actions.
+    client = client_for(fca)
+    new_checklist = ChecklistFactory(template=ChecklistTemplate.objects.get(slug=old.slug, version=2), author=fca)
+    old_step = client.get(old_checklist.get_step_url(5)).content.decode()
+    new_step = client.get(new_checklist.get_step_url(5)).content.decode()
+    assert "What will I do next, by when, and who needs to know?" in old_step
+    assert "Actions for this question" not in old_step
+    assert "Actions for this question" in new_step
+
+
+def test_a_draft_next_version_made_in_admin_is_replaced_by_the_files_and_published(tmp_path, guidance, fca):
+    from checklists.services import create_next_version
+
+    load(tmp_path, small_template())
+    first = ChecklistTemplate.objects.get(slug="small", version=1)
+    ChecklistFactory(template=first, author=fca)
+    draft = create_next_version(template=first)
+    second = small_template(version=2)
+    second["steps"][1]["questions"].append({"key": "then-what", "text": "Then what?", "collects_actions": True})
+
+    out, _ = load(tmp_path, small_template(), second)
+
+    assert "Updated A small checklist (small version 2) to match the file and published it, retiring version 1." in out
+    draft.refresh_from_db()
+    first.refresh_from_db()
+    assert draft.status == ChecklistTemplate.Status.PUBLISHED and first.status == ChecklistTemplate.Status.RETIRED
+    assert draft.questions.get(key="then-what").collects_actions
+    assert "Unchanged: A small checklist (small version 2)." in load(tmp_path, small_template(), second)[0]

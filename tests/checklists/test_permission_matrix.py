@@ -1,7 +1,8 @@
-"""The permission matrix: every checklist and supervision URL and action, for every kind of person.
+"""The permission matrix: every checklist, supervision and insight URL and action, for every kind of person.
 
 Each row names a URL, a method, the state of fca's checklist it acts on, and the status code that
-each of the eight personas must get. After every attempt the database is checked:
+each of the nine personas must get. A practice lead is a stranger to every checklist, so unless a
+row says otherwise they get what stranger_fca gets. After every attempt the database is checked:
 
 * a refused attempt (sign-in redirect, 403, 404, 405, 409, 423, or a redirect away from a locked
   checklist) changes nothing at all, not even the timeline;
@@ -9,29 +10,47 @@ each of the eight personas must get. After every attempt the database is checked
   the author is recorded (and an export by anyone);
 * an allowed write makes exactly the change the row describes.
 
-A test at the end fails when a URL is added to checklists/urls.py or supervision_urls.py without
-a row here.
+A test at the end fails when a URL is added to checklists/urls.py, supervision/urls.py or
+insight/urls.py without a row here.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
 from checklists import urls as checklist_urls
 from checklists.models import Answer, Checklist, Comment, Event
+from guidance import services as guidance_services
+from guidance.models import AmendmentDismissal
+from insight import urls as insight_urls
 from supervision import urls as supervision_urls
+from tests.factories import PracticePointFactory
 from tests.supervision.support import build_template, make_checklist
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "fca", "other_fca", "stranger_fca", "supervisor", "other_supervisor", "editor", "superuser"]
+PERSONAS = [
+    "anonymous",
+    "fca",
+    "other_fca",
+    "stranger_fca",
+    "supervisor",
+    "other_supervisor",
+    "editor",
+    "superuser",
+    "practice_lead",
+]
 D, S, R, SO = Checklist.Status.DRAFT, Checklist.Status.SUBMITTED, Checklist.Status.RETURNED, Checklist.Status.SIGNED_OFF
 VIEWED, EXPORTED = Event.Kind.VIEWED, Event.Kind.EXPORTED
 
 
 def codes(*values):
+    if len(values) == len(PERSONAS) - 1:
+        values = (*values, values[PERSONAS.index("stranger_fca")])
     assert len(values) == len(PERSONAS)
     return dict(zip(PERSONAS, values, strict=True))
 
@@ -65,6 +84,23 @@ def started(pk, user):
     return Checklist.objects.filter(author=user, case_reference="ZE21P88888").count() == 1
 
 
+def download_audited(pk, user):
+    return LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=user).count() == 1
+
+
+def dismissed(pk, user):
+    return AmendmentDismissal.objects.filter(user=user).count() == 1
+
+
+def amendment_for(checklist):
+    """A change, after the checklist's answers, to guidance its first step shows."""
+    point = PracticePointFactory(title="Interacting risks")
+    checklist.template.steps.get(number=1).practice_points.add(point)
+    amendment = guidance_services.record_amendment(subject=point, note="Now says more.", by=None)
+    Answer.objects.filter(checklist=checklist).update(updated_at=amendment.changed_at - datetime.timedelta(hours=1))
+    return amendment
+
+
 @dataclass
 class Row:
     name: str
@@ -75,6 +111,7 @@ class Row:
     writes: dict = field(default_factory=dict)  # persona -> check of the change they are allowed to make
     records: str | None = None  # the event an allowed read adds for non-authors (exports: for everyone)
     step: bool = False
+    amendment: bool = False  # the URL is about a change to guidance fca's checklist used
 
     @property
     def id(self):
@@ -100,6 +137,15 @@ ROWS = [
     ),
     Row("supervision:queue", "GET", None, codes(302, 403, 403, 403, 200, 200, 403, 200)),
     Row("supervision:team", "GET", None, codes(302, 403, 403, 403, 200, 200, 403, 200)),
+    # Insight: aggregate figures for supervisors and practice leads, never a checklist ------------
+    Row("insight:home", "GET", None, codes(302, 403, 403, 403, 200, 200, 403, 200, 200)),
+    Row(
+        "insight:download",
+        "GET",
+        None,
+        codes(302, 403, 403, 403, 200, 200, 403, 200, 200),
+        writes=dict.fromkeys(("supervisor", "other_supervisor", "superuser", "practice_lead"), download_audited),
+    ),
     # A draft: the author's alone (superusers may read it, audited) ------------------------------
     Row("checklists:detail", "GET", D, codes(302, 200, 404, 404, 404, 404, 404, 200), records=VIEWED),
     Row("checklists:edit_details", "GET", D, codes(302, 200, 404, 404, 404, 404, 404, 403)),
@@ -261,6 +307,23 @@ ROWS = [
         data="discussed",
         writes=dict.fromkeys(REVIEWERS, discussed),
     ),
+    # Changed guidance: listed for everyone; a notice is dismissed by the checklist's author alone --
+    Row("guidance:changes", "GET", None, codes(302, 200, 200, 200, 200, 200, 200, 200)),
+    Row("guidance:amendment", "GET", D, codes(302, 302, 302, 302, 302, 302, 302, 302), amendment=True),
+    Row("checklists:dismiss_guidance_notice", "GET", D, codes(302, 405, 405, 405, 405, 405, 405, 405), amendment=True),
+    *(
+        Row(
+            "checklists:dismiss_guidance_notice",
+            "POST",
+            state,
+            codes(302, 302, 404, 404, 404, 404, 404, 404),
+            amendment=True,
+            writes={"fca": dismissed},
+        )
+        for state in (D, R, SO)
+    ),
+    # A submitted checklist is with its reviewer: it brings no notice to dismiss.
+    Row("checklists:dismiss_guidance_notice", "POST", S, codes(302, 404, 404, 404, 404, 404, 404, 404), amendment=True),
     # Admin: casework and the audit trail are for superusers only, read-only ---------------------
     Row("admin:checklists_checklist_change", "GET", S, codes(302, 302, 302, 302, 302, 302, 404, 200), records=VIEWED),
     Row("admin:checklists_checklist_delete", "POST", S, codes(302, 302, 302, 302, 302, 302, 404, 403), data="admin"),
@@ -314,6 +377,7 @@ def full_state(pk):
         "comments": sorted(Comment.objects.filter(checklist_id=pk).values_list("id", "body", "step_id")),
         "events": sorted(Event.objects.filter(checklist_id=pk).values_list("id", "kind", "actor_id")),
         "totals": (Checklist.objects.count(), Answer.objects.count(), Comment.objects.count(), Event.objects.count()),
+        "dismissals": AmendmentDismissal.objects.count(),
     }
 
 
@@ -322,8 +386,12 @@ def without(state, kind):
 
 
 def url_for(row, checklist, template):
+    if row.amendment:
+        return reverse(row.name, kwargs={"pk": amendment_for(checklist).pk})
     if row.name == "checklists:details":
         return reverse(row.name, kwargs={"slug": template.slug})
+    if row.name == "insight:download":
+        return reverse(row.name, kwargs={"table": "themes"})
     if row.name.startswith("admin:") and row.state is not None:
         return reverse(row.name, args=[checklist.pk])
     if row.state is None:
@@ -364,9 +432,10 @@ def test_the_permission_matrix(row, persona, request, client_for, fca, superviso
         assert full_state(checklist.pk) == before, f"{row.id} as {persona} changed the database"
 
 
-def test_every_checklist_and_supervision_url_is_in_the_matrix():
+def test_every_checklist_supervision_and_insight_url_is_in_the_matrix():
     covered = {row.name for row in ROWS}
-    for module, namespace in ((checklist_urls, "checklists"), (supervision_urls, "supervision")):
+    apps = ((checklist_urls, "checklists"), (supervision_urls, "supervision"), (insight_urls, "insight"))
+    for module, namespace in apps:
         for pattern in module.urlpatterns:
             assert f"{namespace}:{pattern.name}" in covered, f"{namespace}:{pattern.name} has no row in the matrix"
 

@@ -40,7 +40,7 @@ def test_a_dry_run_changes_nothing(checklists):
     before = (Checklist.objects.count(), Answer.objects.count(), Comment.objects.count(), Event.objects.count())
     output = purge("--dry-run")
     assert "Would purge 1 signed-off checklist " in output
-    assert "3 answers, 1 comments, 2 timeline events" in output
+    assert "3 answers, 0 actions, 1 comments, 2 timeline events" in output
     assert "Dry run: nothing was changed." in output
     after = (Checklist.objects.count(), Answer.objects.count(), Comment.objects.count(), Event.objects.count())
     assert after == before
@@ -123,3 +123,66 @@ def test_purged_checklists_leave_no_auditlog_copy_of_their_content(checklists):
         text = f"{entry.object_repr} {entry.changes}"
         assert old.case_reference not in text
         assert old.title not in text
+
+
+@pytest.fixture
+def carried(fca, checklists, template):
+    """The old checklist's actions: one done, one carried into a later reflection on the same case."""
+    from actions.models import Action
+    from tests.factories import ActionFactory, QuestionFactory, StepFactory
+
+    step = StepFactory(template=template, number=3, title="Then what?")
+    question = QuestionFactory(template=template, step=step, key="then-what", collects_actions=True)
+    old = checklists["old"]
+    ActionFactory(
+        checklist=old, question=question, description="Ring the school about Alice", status=Action.Status.DONE
+    )
+    source = ActionFactory(
+        checklist=old,
+        question=question,
+        description="Check the new partner's history",
+        status=Action.Status.CARRIED_FORWARD,
+    )
+    later = make_checklist(fca, template, case_reference=old.case_reference, title="A later reflection")
+    copy = ActionFactory(checklist=later, question=question, description=source.description, carried_from=source)
+    return {"old": old, "later": later, "copy": copy, "source": source}
+
+
+def test_actions_go_with_their_checklist_and_are_counted(carried):
+    from actions.models import Action
+
+    assert "2 actions" in purge("--dry-run")
+    assert Action.objects.filter(checklist=carried["old"]).count() == 2
+
+    output = purge()
+
+    assert "3 answers, 2 actions, 1 comments, 2 timeline events" in output
+    assert not Action.objects.filter(checklist_id=carried["old"].pk).exists()
+    record = PurgeRecord.objects.get(checklist_id=carried["old"].pk)
+    assert record.action_count == 2
+
+
+def test_a_copy_carried_forward_stays_but_nothing_of_the_purged_checklist_survives(client_for, fca, carried):
+    from auditlog.models import LogEntry
+
+    from actions.models import Action
+
+    old, later, copy = carried["old"], carried["later"], carried["copy"]
+    purge()
+
+    copy.refresh_from_db()
+    assert copy.carried_from is None
+    assert (copy.checklist_id, copy.description, copy.status) == (later.pk, "Check the new partner's history", "open")
+    assert not Action.objects.filter(pk=carried["source"].pk).exists()
+    assert not Action.objects.filter(description="Ring the school about Alice").exists()
+    assert not Event.objects.filter(checklist_id=old.pk).exists()
+    for entry in LogEntry.objects.all():
+        assert "Ring the school" not in f"{entry.object_repr} {entry.changes}"
+    # The later checklist's pages no longer point at, or quote, the purged one.
+    client = client_for(fca)
+    for url in (later.get_absolute_url(), f"/checklists/{later.pk}/case/"):
+        html = client.get(url).content.decode()
+        assert "Carried forward from an earlier reflection" not in html
+        assert str(old.pk) not in html and old.title not in html
+        assert "Ring the school about Alice" not in html
+        assert "Earlier reflections on this case" not in html

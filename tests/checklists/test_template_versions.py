@@ -50,17 +50,18 @@ def test_an_editor_can_change_an_unused_version(client_for, editor, walkthrough_
     assert question.text == "What exactly is the new information?"
 
 
-def test_a_used_version_is_read_only_in_admin(client_for, editor, used):
+def test_a_used_versions_wording_is_read_only_in_admin(client_for, editor, used):
     client = client_for(editor)
     content = client.get(change_url(used)).content.decode()
     assert 'name="title"' not in content  # shown, not editable
     assert "Used by 1 checklist" in content and "Create the next version" in content
     assert 'name="steps-0-title"' not in content  # the steps are read-only too
     before = used.title
-    response = client.post(change_url(used), {"title": "Changed", "slug": used.slug, "version": 1})
-    assert response.status_code == 403
+    # Only its position may change (tests/checklists/test_template_order.py); posted wording is ignored.
+    response = client.post(change_url(used), {"title": "Changed", "slug": "changed", "version": 9, "position": 0})
+    assert response.status_code == 200  # shown again: the inlines' management forms were not sent
     used.refresh_from_db()
-    assert used.title == before
+    assert (used.title, used.slug, used.version) == (before, "what-so-what-then-what", 1)
 
 
 @pytest.mark.parametrize("model", [Step, Question, Prompt])
@@ -225,3 +226,49 @@ def test_a_second_template_in_the_guidance_fixture_is_independent(guidance, walk
         walkthrough_template.questions.values_list("key", flat=True)
     )
     assert not other.is_frozen
+
+
+def test_an_editor_marks_a_question_of_a_new_version_as_an_action_question(client_for, editor, used):
+    client = client_for(editor)
+    draft = create_next_version(template=used)
+    question = draft.questions.get(key="what-happened")
+    page = client.get(change_url(question)).content.decode()
+    assert 'name="collects_actions"' in page
+    response = client.post(
+        change_url(question),
+        {
+            "template": draft.pk,
+            "step": question.step_id,
+            "order": question.order,
+            "key": question.key,
+            "text": question.text,
+            "help_text": question.help_text,
+            "kind": question.kind,
+            "choices": "[]",
+            "required": "on" if question.required else "",
+            "max_length": question.max_length,
+            "collects_actions": "on",
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.collects_actions
+    # The version in use keeps its question as it was; the template page lists which questions take actions.
+    assert not used.questions.get(key="what-happened").collects_actions
+    assert "Collects actions" in client.get(change_url(draft)).content.decode()
+    listed = client.get(reverse("admin:checklists_question_changelist"), {"collects_actions__exact": "1"})
+    assert list(listed.context["cl"].result_list) == [question]
+
+
+def test_the_next_version_keeps_action_questions(used):
+    used.questions.filter(key="what-happened").update(collects_actions=True)
+    copy = create_next_version(template=used)
+    assert list(copy.questions.filter(collects_actions=True).values_list("key", flat=True)) == ["what-happened"]
+
+
+def test_a_used_versions_question_cannot_be_made_an_action_question(client_for, editor, used):
+    question = used.questions.get(key="what-happened")
+    response = client_for(editor).post(change_url(question), {"collects_actions": "on", "text": question.text})
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert not question.collects_actions

@@ -18,6 +18,7 @@ from checklists.models import ChecklistTemplate
 from guidance import related
 from guidance.cache import PAGE_KEY_PREFIX, VERSION_KEY, bump_version, content_version
 from guidance.models import KnowledgeBite, PracticePoint, Resource, Theme
+from guidance.services import record_amendment
 from tests.factories import (
     CaseStudyFactory,
     ChecklistTemplateFactory,
@@ -45,6 +46,7 @@ def content():
     KeyFactFactory(knowledge_bite=bite, theme=theme, label="Children seen")
     resource = ResourceFactory(knowledge_bite=bite, slug="wheel", title="Diversity Wheel", kind="tool", themes=[theme])
     case_study = CaseStudyFactory(knowledge_bite=bite, slug="alice", title="Alice", themes=[theme])
+    record_amendment(subject=theme, note="Now says to ask the child first.", by=None)
     return {"bite": bite, "theme": theme, "point": point, "resource": resource, "case_study": case_study}
 
 
@@ -60,6 +62,7 @@ PAGES = {
     "search without results": reverse("guidance:search") + "?q=xylophone",
     "case studies": reverse("casestudies:list"),
     "case study": reverse("casestudies:detail", kwargs={"slug": "alice"}),
+    "what's changed": reverse("guidance:changes"),
 }
 
 

@@ -161,7 +161,7 @@ def test_it_loads_both_case_studies_with_their_learning(loaded):
     assert "Wigan" in annie.partnership
     assert "fourteen months" in annie.what_happened
     assert annie.learning_points.exists()
-    assert annie.sources.startswith("- **Serious Case Review - Child Y**")
+    assert annie.sources.startswith("- [Serious Case Review - Child Y](https://www.wiganlscb.com/")
 
 
 def test_the_sources_of_a_case_study_keep_file_names_as_written(loaded):

@@ -42,6 +42,7 @@ def urls(content):
         reverse("guidance:search") + "?q=child",
         reverse("casestudies:list"),
         reverse("casestudies:detail", kwargs={"slug": "alice"}),
+        reverse("guidance:changes"),
     ]
 
 

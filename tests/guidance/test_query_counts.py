@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from guidance.models import Resource
+from guidance.services import record_amendment
 from tests.factories import (
     CaseStudyFactory,
     KeyFactFactory,
@@ -47,13 +48,14 @@ def build(size: int) -> None:
         )
         LearningPointFactory(case_study=case_study, theme=theme, text=f"Reflective learning {i}")
         LearningPointFactory(case_study=case_study, theme=themes[-1])
+        for subject in (theme, case_study):
+            record_amendment(subject=subject, note=f"Reflective change {i}.", by=None)
 
 
 # Each bound includes the 9 queries every signed-in request makes here: session, user, roles,
-# the request's savepoints and the session's activity stamp. A search that finds nothing asks
-# PostgreSQL one more question (whether the query is all stop words), and reads the words of each
-# type of content for a spelling suggestion (then cached under the content version, as pages are),
-# so its bound is PostgreSQL's.
+# the request's savepoints and the session's activity stamp. A search finds the matches of every type
+# in one query, then reads the hits of each type that has any; one that finds nothing reads the words
+# of the content for a spelling suggestion in one more (tests/guidance/test_search_query_counts.py).
 # Bite and theme pages include the queries of each related panel other apps register (case
 # studies, checklists). Caching is off in tests: these are the costs of rendering the content.
 PAGES = {
@@ -65,9 +67,10 @@ PAGES = {
     "resource": (reverse("guidance:resource", kwargs={"slug": "resource-x"}), 11),
     "search": (reverse("guidance:search") + "?q=reflective", 16),
     "search one type": (reverse("guidance:search") + "?q=reflective&type=practice-points", 10),
-    "search without results": (reverse("guidance:search") + "?q=xylophone", 26),
+    "search without results": (reverse("guidance:search") + "?q=xylophone", 11),
     "case studies": (reverse("casestudies:list"), 12),
     "case study": (reverse("casestudies:detail", kwargs={"slug": "case-0"}), 12),
+    "what's changed": (reverse("guidance:changes"), 11),
 }
 
 

@@ -121,8 +121,10 @@ def test_the_weekday_digest_fires_monday_to_friday_only(digest_job, day, fires):
 
 def test_the_full_schedule_on_a_saturday_runs_the_nightly_jobs_but_not_the_digest():
     tick(utc(2026, 12, 5, 7, 31))
+    # The actions due today are a daily morning job, weekends included; the weekly digest is Mondays'.
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "accounts.tasks.clear_sessions",
+        "actions.tasks.send_due_today",
         "checklists.tasks.purge_checklists",
         "jobs.tasks.prune_finished",
     ]

@@ -205,6 +205,7 @@ def test_it_shows_the_guidance_linked_to_each_step(client_for, supervisor, submi
     assert f'<a class="govuk-link" href="{point.get_absolute_url()}">What? So What? Then What?</a>' in content
     assert "<strong>every</strong>" not in content
     assert "42.6%" in content
+    assert '<h4 class="govuk-heading-s">Figures from the Panel</h4>' in content and "Key facts" not in content
     assert "Child Y" in content and "Be professionally curious." in content
 
 

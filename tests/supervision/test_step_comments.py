@@ -167,6 +167,33 @@ def test_the_fragment_takes_the_same_queries_for_1_or_50_comments(client_for, su
     assert counts[0] == counts[1] > 0
 
 
+def test_an_htmx_comment_updates_the_pages_count_of_comments_out_of_band(client_for, supervisor, submitted, step_two):
+    client = client_for(supervisor)
+    page = client.get(review_url(submitted)).content.decode()
+    assert '<a class="govuk-link" id="review-comment-count" href="#comments">Comments (0)</a>' in page
+    assert "There are no comments yet." in page[page.index('<div id="review-comments-note">') :]
+    content = send(client, submitted, step_two, "Ask the school.", **HTMX).content.decode()
+    # The step's block, then the count and the note of the Comments section, swapped by their ids.
+    count = '<a class="govuk-link" id="review-comment-count" href="#comments" hx-swap-oob="true">Comments (1)</a>'
+    assert content.index('<div id="step-2-comments"') < content.index(count)
+    note = content[content.index('<div id="review-comments-note" hx-swap-oob="true">') :]
+    assert "Comments about a step are shown with that step's answers above." in note
+    assert "There are no comments yet." not in content
+    assert submitted.comments.count() == 1
+    CommentFactory(checklist=submitted, author=supervisor, body="On the whole checklist.")
+    content = send(client, submitted, step_two, "And the GP.", **HTMX).content.decode()
+    assert 'hx-swap-oob="true">Comments (3)</a>' in content
+    assert submitted.comments.count() == 3
+    assert "Comments (3)</a>" in client.get(review_url(submitted)).content.decode()
+
+
+def test_a_refused_htmx_comment_changes_no_count(client_for, supervisor, submitted, step_two):
+    response = send(client_for(supervisor), submitted, step_two, "", **HTMX)
+    assert response.status_code == 400
+    assert "hx-swap-oob" not in response.content.decode()
+    assert not submitted.comments.exists()
+
+
 # --- without JavaScript -----------------------------------------------------------------------------
 
 

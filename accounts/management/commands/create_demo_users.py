@@ -1,13 +1,15 @@
 import os
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Membership, Team, User
-from accounts.roles import ensure_content_editors_group
+from accounts.roles import ensure_content_editors_group, ensure_practice_leads_group
 
 PRACTITIONER = Membership.Role.PRACTITIONER
 SUPERVISOR = Membership.Role.SUPERVISOR
@@ -21,18 +23,45 @@ DEMO_USERS = {
     "supervisor2": ("Jo", "Harris", [("South", SUPERVISOR)], False, False),
     "editor": ("Eden", "Clarke", [], True, False),
     "admin": ("Ari", "Singh", [], False, True),
+    "lead": ("Lee", "Brennan", [], False, False),  # a practice lead, given both teams below
 }
+PRACTICE_LEAD = "lead"
+
+
+def demo_password(path: Path) -> tuple[str, str]:
+    """The password and where it came from: $DEMO_PASSWORD, else the file, else a new one saved there."""
+    if password := os.environ.get("DEMO_PASSWORD"):
+        return password, "from DEMO_PASSWORD"
+    if path.exists():
+        if password := path.read_text(encoding="utf-8").strip():
+            return password, f"kept in {path}"
+    password = secrets.token_urlsafe(12)
+    # Readable by its owner only, as it signs in as a superuser too.
+    path.touch(mode=0o600)
+    path.write_text(password + "\n", encoding="utf-8")
+    return password, f"new, kept in {path}"
 
 
 class Command(BaseCommand):
-    help = "Create the demo users and teams. Uses $DEMO_PASSWORD, or prints a generated password. Idempotent."
+    help = (
+        "Create the demo users and teams. The password is $DEMO_PASSWORD, or the one kept in .demo-password "
+        "(made on the first run). Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password-file",
+            type=Path,
+            default=Path(settings.BASE_DIR) / ".demo-password",
+            help="Where the password is kept when DEMO_PASSWORD is not set (default: .demo-password).",
+        )
 
     def handle(self, *args, **options):
-        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        password, source = demo_password(options["password_file"])
         try:
             validate_password(password)
         except ValidationError as error:
-            raise CommandError("DEMO_PASSWORD is too weak: " + " ".join(error.messages)) from None
+            raise CommandError(f"The demo password ({source}) is too weak: " + " ".join(error.messages)) from None
         with transaction.atomic():
             editors = ensure_content_editors_group()
             teams = {
@@ -53,5 +82,8 @@ class Command(BaseCommand):
                 user.memberships.exclude(team__name__in=[team for team, _ in memberships]).delete()
                 for team_name, role in memberships:
                     Membership.objects.update_or_create(user=user, team=teams[team_name], defaults={"role": role})
+            lead = User.objects.get(username=PRACTICE_LEAD)
+            lead.groups.add(ensure_practice_leads_group())
+            lead.led_teams.set(teams.values())
         self.stdout.write("Demo users: " + ", ".join(DEMO_USERS))
-        self.stdout.write(f"Password for every demo user: {password}")
+        self.stdout.write(f"Password for every demo user ({source}): {password}")

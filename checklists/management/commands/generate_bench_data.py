@@ -273,9 +273,11 @@ class Command(BaseCommand):
         quote = connection.ops.quote_name
         users = f"SELECT id FROM {quote(User._meta.db_table)} WHERE username LIKE %s"  # noqa: S608
         checklists = f"SELECT id FROM {quote(Checklist._meta.db_table)} WHERE author_id IN ({users})"  # noqa: S608
+        # Every table that points at a checklist: answers, comments, events, and those of apps built on checklists.
         statements = [
-            f"DELETE FROM {quote(model._meta.db_table)} WHERE checklist_id IN ({checklists})"  # noqa: S608
-            for model in (Answer, Comment, Event)
+            f"DELETE FROM {quote(relation.related_model._meta.db_table)} "  # noqa: S608
+            f"WHERE {quote(relation.field.column)} IN ({checklists})"
+            for relation in Checklist._meta.related_objects
         ] + [
             f"DELETE FROM {quote(Comment._meta.db_table)} WHERE author_id IN ({users})",  # noqa: S608
             f"DELETE FROM {quote(Event._meta.db_table)} WHERE actor_id IN ({users})",  # noqa: S608

@@ -31,7 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {result.checklists} signed-off checklist{'s' if result.checklists != 1 else ''} "
             f"signed off before {result.cutoff:%d %B %Y %H:%M} UTC ({days} days): "
-            f"{result.answers} answers, {result.comments} comments, {result.events} timeline events."
+            f"{result.answers} answers, {result.actions} actions, {result.comments} comments, "
+            f"{result.events} timeline events."
         )
         if verbosity >= 2:
             for checklist_id in result.ids:
